@@ -1,0 +1,352 @@
+#include "core/common/json.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace routesim::json {
+
+std::string_view typeName(Type type) {
+  switch (type) {
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "boolean";
+    case Type::kNumber:
+      return "number";
+    case Type::kString:
+      return "string";
+    case Type::kArray:
+      return "array";
+    case Type::kObject:
+      return "object";
+  }
+  return "unknown";
+}
+
+const Value* Value::find(std::string_view key) const {
+  for (const Member& m : members_) {
+    if (m.key == key) return m.value.get();
+  }
+  return nullptr;
+}
+
+void Value::writeCompact(std::string& out) const {
+  switch (type_) {
+    case Type::kNull:
+      out += "null";
+      break;
+    case Type::kBool:
+      out += boolean_ ? "true" : "false";
+      break;
+    case Type::kNumber:
+      out += text_;
+      break;
+    case Type::kString:
+      appendQuoted(out, text_);
+      break;
+    case Type::kArray: {
+      out.push_back('[');
+      bool first = true;
+      for (const Value& v : items_) {
+        if (!first) out.push_back(',');
+        first = false;
+        v.writeCompact(out);
+      }
+      out.push_back(']');
+      break;
+    }
+    case Type::kObject: {
+      out.push_back('{');
+      bool first = true;
+      for (const Member& m : members_) {
+        if (!first) out.push_back(',');
+        first = false;
+        appendQuoted(out, m.key);
+        out.push_back(':');
+        m.value->writeCompact(out);
+      }
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+// Walks an On-Demand document into a Value tree, remembering each value's offset.
+class Builder {
+ public:
+  explicit Builder(const char* base) : base_(base) {}
+
+  Status document(simdjson::ondemand::document& doc, Value& out) {
+    simdjson::ondemand::json_type t;
+    if (auto e = doc.type().get(t)) return fail(e, doc);
+    std::string_view token;
+    if (auto e = doc.raw_json_token().get(token)) return fail(e, doc);
+    out.offset_ = offsetOf(token.data());
+    switch (t) {
+      case simdjson::ondemand::json_type::object:
+      case simdjson::ondemand::json_type::array: {
+        simdjson::ondemand::value v;
+        if (auto e = doc.get_value().get(v)) return fail(e, doc);
+        ROUTESIM_RETURN_IF_ERROR(value(v, out));
+        break;
+      }
+      case simdjson::ondemand::json_type::number: {
+        out.type_ = Type::kNumber;
+        ROUTESIM_RETURN_IF_ERROR(numberText(token, out));
+        double d;
+        if (doc.get_double().get(d) != simdjson::SUCCESS) d = std::strtod(out.text_.c_str(), nullptr);
+        out.number_ = d;
+        break;
+      }
+      case simdjson::ondemand::json_type::string: {
+        out.type_ = Type::kString;
+        std::string_view s;
+        if (auto e = doc.get_string().get(s)) return fail(e, doc);
+        out.text_.assign(s);
+        break;
+      }
+      case simdjson::ondemand::json_type::boolean: {
+        out.type_ = Type::kBool;
+        if (auto e = doc.get_bool().get(out.boolean_)) return fail(e, doc);
+        break;
+      }
+      case simdjson::ondemand::json_type::null: {
+        bool is_null = false;
+        if (auto e = doc.is_null().get(is_null)) return fail(e, doc);
+        if (!is_null) return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1}, "invalid JSON literal");
+        out.type_ = Type::kNull;
+        break;
+      }
+    }
+    // At the end of the input current_location() fails; a location means more text follows.
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS && rest != nullptr) {
+      return Error::at(ErrorCode::kInvalidInput, {offsetOf(rest), 1},
+                       "unexpected content after the JSON value");
+    }
+    return {};
+  }
+
+ private:
+  Status value(simdjson::ondemand::value v, Value& out) {
+    std::string_view token = v.raw_json_token();
+    out.offset_ = offsetOf(token.data());
+    simdjson::ondemand::json_type t;
+    if (auto e = v.type().get(t)) return fail(e, v);
+    switch (t) {
+      case simdjson::ondemand::json_type::object: {
+        out.type_ = Type::kObject;
+        simdjson::ondemand::object obj;
+        if (auto e = v.get_object().get(obj)) return fail(e, v);
+        for (auto field_result : obj) {
+          simdjson::ondemand::field field;
+          if (auto e = std::move(field_result).get(field)) return fail(e, v);
+          Member m;
+          m.key_offset = offsetOf(field.key().raw()) - 1;  // key() before it is consumed
+          std::string_view key;
+          if (auto e = field.unescaped_key().get(key)) return fail(e, v);
+          m.key.assign(key);
+          m.value = std::make_unique<Value>();
+          ROUTESIM_RETURN_IF_ERROR(value(field.value(), *m.value));
+          out.members_.push_back(std::move(m));
+        }
+        break;
+      }
+      case simdjson::ondemand::json_type::array: {
+        out.type_ = Type::kArray;
+        simdjson::ondemand::array arr;
+        if (auto e = v.get_array().get(arr)) return fail(e, v);
+        for (auto item_result : arr) {
+          simdjson::ondemand::value item;
+          if (auto e = std::move(item_result).get(item)) return fail(e, v);
+          Value child;
+          ROUTESIM_RETURN_IF_ERROR(value(item, child));
+          out.items_.push_back(std::move(child));
+        }
+        break;
+      }
+      case simdjson::ondemand::json_type::number: {
+        out.type_ = Type::kNumber;
+        ROUTESIM_RETURN_IF_ERROR(numberText(token, out));
+        double d;
+        if (v.get_double().get(d) != simdjson::SUCCESS) d = std::strtod(out.text_.c_str(), nullptr);
+        out.number_ = d;
+        break;
+      }
+      case simdjson::ondemand::json_type::string: {
+        out.type_ = Type::kString;
+        std::string_view s;
+        if (auto e = v.get_string().get(s)) return fail(e, v);
+        out.text_.assign(s);
+        break;
+      }
+      case simdjson::ondemand::json_type::boolean: {
+        out.type_ = Type::kBool;
+        if (auto e = v.get_bool().get(out.boolean_)) return fail(e, v);
+        break;
+      }
+      case simdjson::ondemand::json_type::null: {
+        bool is_null = false;
+        if (auto e = v.is_null().get(is_null)) return fail(e, v);
+        if (!is_null) return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1}, "invalid JSON literal");
+        out.type_ = Type::kNull;
+        break;
+      }
+    }
+    return {};
+  }
+
+  // Validates the JSON number grammar on the raw token and keeps its text.
+  Status numberText(std::string_view token, Value& out) {
+    size_t n = 0;
+    while (n < token.size() && token[n] != ' ' && token[n] != '\t' && token[n] != '\n' &&
+           token[n] != '\r' && token[n] != ',' && token[n] != ']' && token[n] != '}') {
+      ++n;
+    }
+    std::string_view t = token.substr(0, n);
+    size_t i = 0;
+    auto digits = [&] {
+      size_t start = i;
+      while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+      return i - start;
+    };
+    if (i < t.size() && t[i] == '-') ++i;
+    size_t int_start = i;
+    size_t int_digits = digits();
+    bool ok = int_digits > 0 && !(int_digits > 1 && t[int_start] == '0');
+    if (ok && i < t.size() && t[i] == '.') {
+      ++i;
+      ok = digits() > 0;
+    }
+    if (ok && i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+      ++i;
+      if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+      ok = digits() > 0;
+    }
+    if (!ok || i != t.size()) {
+      return Error::at(ErrorCode::kInvalidInput, {out.offset_, static_cast<uint32_t>(n ? n : 1)},
+                       "invalid JSON number '" + std::string(t) + "'");
+    }
+    out.text_.assign(t);
+    return {};
+  }
+
+  template <typename Cursor>
+  Error fail(simdjson::error_code e, Cursor& at) {
+    const char* loc = nullptr;
+    uint32_t offset = 0;
+    if (at.current_location().get(loc) == simdjson::SUCCESS && loc != nullptr) offset = offsetOf(loc);
+    return Error::at(ErrorCode::kInvalidInput, {offset, 1},
+                     std::string("invalid JSON: ") + simdjson::error_message(e));
+  }
+
+  uint32_t offsetOf(const char* p) const { return static_cast<uint32_t>(p - base_); }
+
+  const char* base_;
+};
+
+Result<Value> parse(std::string_view text) {
+  simdjson::padded_string padded(text);
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  auto error = parser.iterate(padded).get(doc);
+  if (error) {
+    return Error::at(ErrorCode::kInvalidInput, {0, 1},
+                     std::string("invalid JSON: ") + simdjson::error_message(error));
+  }
+  Value root;
+  Builder builder(padded.data());
+  Status status = builder.document(doc, root);
+  if (!status.ok()) {
+    Error e = std::move(status).error();
+    // simdjson reports some errors at the end of the input; clamp to the text.
+    SourceSpan span = e.span();
+    if (span.offset > text.size()) span.offset = static_cast<uint32_t>(text.size());
+    return Error::at(e.code(), span, e.message());
+  }
+  return root;
+}
+
+void appendQuoted(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void appendNumber(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  char buf[64];
+  if (d == std::trunc(d) && std::fabs(d) < 1e15) {
+    auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+    out.append(buf, r.ptr);
+    return;
+  }
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  out.append(buf, r.ptr);
+}
+
+std::string pathJoin(std::string_view parent, std::string_view key) {
+  std::string out(parent);
+  bool plain = !key.empty();
+  for (char c : key) {
+    auto u = static_cast<unsigned char>(c);
+    if (!(std::isalnum(u) || c == '_' || c == '-' || c == '$' || u >= 0x80)) plain = false;
+  }
+  if (plain) {
+    out.push_back('.');
+    out.append(key);
+  } else {
+    out += "[";
+    appendQuoted(out, key);
+    out += "]";
+  }
+  return out;
+}
+
+std::string pathIndex(std::string_view parent, size_t index) {
+  std::string out(parent);
+  out += '[' + std::to_string(index) + ']';
+  return out;
+}
+
+}  // namespace routesim::json

@@ -1,0 +1,345 @@
+#include "core/message/json_reader.h"
+
+#include <simdjson.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "core/common/utf.h"
+
+namespace routesim::message {
+
+namespace od = simdjson::ondemand;
+
+PathSet::PathSet(KeyMatch match) : match_(match) { nodes_.emplace_back(); }
+
+uint32_t PathSet::childField(uint32_t node, const std::string& name) {
+  for (const auto& [key, child] : nodes_[node].fields) {
+    if (key == name) return child;
+  }
+  auto child = static_cast<uint32_t>(nodes_.size());
+  nodes_.emplace_back();
+  nodes_[node].fields.emplace_back(name, child);
+  return child;
+}
+
+uint32_t PathSet::childElement(uint32_t node, uint64_t index) {
+  for (const auto& [i, child] : nodes_[node].elements) {
+    if (i == index) return child;
+  }
+  auto child = static_cast<uint32_t>(nodes_.size());
+  nodes_.emplace_back();
+  nodes_[node].elements.emplace_back(index, child);
+  return child;
+}
+
+uint32_t PathSet::add(const JsonPath& path) {
+  uint32_t node = 0;
+  for (const PathSegment& segment : path) {
+    node = childField(node, segment.name);
+    if (segment.index) node = childElement(node, *segment.index);
+  }
+  if (nodes_[node].slot < 0) {
+    nodes_[node].slot = static_cast<int32_t>(slot_count_++);
+    paths_.push_back(path);
+  }
+  return static_cast<uint32_t>(nodes_[node].slot);
+}
+
+namespace {
+
+constexpr uint32_t kNoNode = UINT32_MAX;
+
+std::string_view trimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool validNumber(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  size_t int_start = i;
+  size_t n = digits();
+  if (n == 0 || (n > 1 && t[int_start] == '0')) return false;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == t.size();
+}
+
+bool isHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// A raw string token "..." (stage 1 already checked quotes and UTF-8): escapes and control
+// characters, which simdjson only checks when it unescapes.
+bool validStringToken(std::string_view t) {
+  if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
+  for (size_t i = 1; i + 1 < t.size(); ++i) {
+    auto c = static_cast<unsigned char>(t[i]);
+    if (c < 0x20) return false;
+    if (c == '\\') {
+      char e = t[i + 1];
+      if (e == 'u') {
+        if (i + 5 >= t.size() || !isHex(t[i + 2]) || !isHex(t[i + 3]) || !isHex(t[i + 4]) ||
+            !isHex(t[i + 5])) {
+          return false;
+        }
+        i += 5;
+      } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
+                 e == 'r' || e == 't') {
+        ++i;
+      } else {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Parses a number token that simdjson refused (out of double range): IEEE semantics, so
+// 1e400 is +Infinity as .NET Core reads it.
+bool parseWideNumber(std::string_view token, double& out) {
+  token = trimRight(token);
+  size_t n = 0;
+  while (n < token.size() && token[n] != ',' && token[n] != ']' && token[n] != '}') ++n;
+  token = trimRight(token.substr(0, n));
+  if (!validNumber(token)) return false;
+  std::string copy(token);
+  out = std::strtod(copy.c_str(), nullptr);
+  return true;
+}
+
+}  // namespace
+
+struct JsonReader::Impl {
+  od::parser parser;
+  std::string transcoded;
+  // Per-extraction state.
+  const PathSet* paths = nullptr;
+  std::span<JsonScalar> out;
+  std::vector<uint8_t> seen;  // per trie node: the first occurrence of a key wins
+  Validation validation = Validation::kFull;
+
+  bool keyMatches(std::string_view key, const std::string& name) const {
+    if (paths->keyMatch() == PathSet::KeyMatch::kExact) return key == name;
+    return utf::equalsIgnoreCase(key, name);
+  }
+
+  // Reads the raw key of a field without unescaping unless it has escapes.
+  static bool rawKey(od::field& field, std::string_view& key, bool& escaped) {
+    const char* raw = field.key().raw();
+    const char* end = static_cast<const char*>(std::memchr(raw, '"', 1 << 30));
+    // A key containing \" would stop memchr early; detect any backslash before `end`.
+    escaped = std::memchr(raw, '\\', static_cast<size_t>(end - raw)) != nullptr;
+    key = std::string_view(raw, static_cast<size_t>(end - raw));
+    return true;
+  }
+
+  bool scalar(od::value& v, od::json_type t, JsonScalar& s) {
+    switch (t) {
+      case od::json_type::number: {
+        double d;
+        if (v.get_double().get(d) != simdjson::SUCCESS) {
+          if (!parseWideNumber(v.raw_json_token(), d)) return false;
+        }
+        s.kind = JsonKind::kNumber;
+        s.number = d;
+        return true;
+      }
+      case od::json_type::string: {
+        std::string_view str;
+        if (v.get_string().get(str)) return false;
+        s.kind = JsonKind::kString;
+        s.string = str;
+        return true;
+      }
+      case od::json_type::boolean: {
+        bool b;
+        if (v.get_bool().get(b)) return false;
+        s.kind = JsonKind::kBool;
+        s.boolean = b;
+        return true;
+      }
+      case od::json_type::null: {
+        bool is_null = false;
+        if (v.is_null().get(is_null) || !is_null) return false;
+        s.kind = JsonKind::kNull;
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // Validates a scalar that no path reads, from its raw token.
+  static bool validateScalar(od::value& v, od::json_type t) {
+    std::string_view token = trimRight(v.raw_json_token());
+    switch (t) {
+      case od::json_type::number:
+        return validNumber(token);
+      case od::json_type::string:
+        return validStringToken(token);
+      case od::json_type::boolean:
+        return token == "true" || token == "false";
+      case od::json_type::null:
+        return token == "null";
+      default:
+        return false;
+    }
+  }
+
+  bool visit(od::value v, uint32_t node_id) {
+    od::json_type t;
+    if (v.type().get(t)) return false;
+    const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
+    bool is_container = t == od::json_type::object || t == od::json_type::array;
+    if (node != nullptr && node->slot >= 0) {
+      JsonScalar& s = out[static_cast<size_t>(node->slot)];
+      if (t == od::json_type::object) {
+        s.kind = JsonKind::kObject;
+      } else if (t == od::json_type::array) {
+        s.kind = JsonKind::kArray;
+      } else {
+        return scalar(v, t, s);
+      }
+    }
+    if (!is_container) return node != nullptr && node->slot >= 0 ? true : validateScalar(v, t);
+    bool descend = validation == Validation::kFull ||
+                   (node != nullptr && (t == od::json_type::object ? !node->fields.empty()
+                                                                    : !node->elements.empty()));
+    if (!descend) return true;  // skipped unread; its brackets were balanced by stage 1
+    if (t == od::json_type::object) {
+      od::object obj;
+      if (v.get_object().get(obj)) return false;
+      return object(obj, node_id);
+    }
+    od::array arr;
+    if (v.get_array().get(arr)) return false;
+    return array(arr, node_id);
+  }
+
+  bool object(od::object& obj, uint32_t node_id) {
+    const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
+    for (auto field_result : obj) {
+      od::field field;
+      if (std::move(field_result).get(field)) return false;
+      uint32_t child = kNoNode;
+      if (node != nullptr && !node->fields.empty()) {
+        std::string_view key;
+        bool escaped = false;
+        rawKey(field, key, escaped);
+        if (escaped && field.unescaped_key().get(key)) return false;
+        for (const auto& [name, id] : node->fields) {
+          if (keyMatches(key, name)) {
+            if (!seen[id]) {
+              seen[id] = 1;
+              child = id;
+            }
+            break;
+          }
+        }
+      }
+      if (!visit(field.value(), child)) return false;
+    }
+    return true;
+  }
+
+  bool array(od::array& arr, uint32_t node_id) {
+    const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
+    uint64_t index = 0;
+    for (auto item_result : arr) {
+      od::value item;
+      if (std::move(item_result).get(item)) return false;
+      uint32_t child = kNoNode;
+      if (node != nullptr) {
+        for (const auto& [i, id] : node->elements) {
+          if (i == index) {
+            child = id;
+            break;
+          }
+        }
+      }
+      if (!visit(item, child)) return false;
+      ++index;
+    }
+    return true;
+  }
+};
+
+JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
+JsonReader::~JsonReader() = default;
+
+bool JsonReader::extract(std::string_view text, size_t capacity, const PathSet& paths,
+                         std::span<JsonScalar> out, Validation validation) {
+  Impl& im = *impl_;
+  for (size_t i = 0; i < paths.slotCount(); ++i) out[i] = JsonScalar{};
+  auto fail = [&] {
+    for (size_t i = 0; i < paths.slotCount(); ++i) out[i] = JsonScalar{};
+    return false;
+  };
+  if (capacity < text.size() + simdjson::SIMDJSON_PADDING) return fail();
+  od::document doc;
+  if (im.parser.iterate(text.data(), text.size(), capacity).get(doc)) return fail();
+  od::json_type t;
+  if (doc.type().get(t) || t != od::json_type::object) return fail();
+  od::object root;
+  if (doc.get_object().get(root)) return fail();
+
+  im.paths = &paths;
+  im.out = out;
+  im.validation = validation;
+  im.seen.assign(paths.nodes_.size(), 0);
+  if (!im.object(root, 0)) return fail();
+  // At the end of the input current_location() fails; a location means trailing content.
+  const char* rest = nullptr;
+  if (doc.current_location().get(rest) == simdjson::SUCCESS && rest != nullptr) return fail();
+  for (size_t i = 0; i < paths.slotCount(); ++i) {
+    if (out[i].kind == JsonKind::kUndefined) out[i].kind = JsonKind::kMissing;
+  }
+  return true;
+}
+
+std::optional<JsonReader::Text> JsonReader::jsonBody(const Message& message) {
+  const Property* type = message.system_properties.find("contentType");
+  const Property* encoding = message.system_properties.find("contentEncoding");
+  if (type == nullptr || !type->value || encoding == nullptr || !encoding->value) return std::nullopt;
+  if (!utf::equalsIgnoreCase(*type->value, "application/json")) return std::nullopt;
+  std::string_view enc = *encoding->value;
+  std::string_view text;
+  size_t capacity;
+  if (utf::equalsIgnoreCase(enc, "utf-8")) {
+    text = message.body.view();
+    capacity = message.body.capacity();
+  } else if (utf::equalsIgnoreCase(enc, "utf-16") || utf::equalsIgnoreCase(enc, "utf-32")) {
+    std::string& buffer = impl_->transcoded;
+    bool ok = utf::equalsIgnoreCase(enc, "utf-16") ? utf::utf16leToUtf8(message.body.view(), buffer)
+                                                   : utf::utf32leToUtf8(message.body.view(), buffer);
+    if (!ok) return std::nullopt;
+    buffer.reserve(buffer.size() + PaddedBytes::kPadding);
+    text = buffer;
+    capacity = buffer.capacity();
+  } else {
+    return std::nullopt;
+  }
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") {
+    text.remove_prefix(3);
+    capacity -= 3;
+  }
+  return Text{text, capacity};
+}
+
+}  // namespace routesim::message

@@ -1,0 +1,101 @@
+// The device message as IoT Hub routes it: application and system properties (open maps looked
+// up case-insensitively, values a string or null), body bytes, the routing source, and the
+// device or module twin. Plain data: immutable once built, safe to share across threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace routesim::message {
+
+// IoT Hub's routing sources (ARM RoutingSource values).
+enum class MessageSource : uint8_t {
+  kDeviceMessages,
+  kTwinChangeEvents,
+  kDeviceLifecycleEvents,
+  kDeviceConnectionStateEvents,
+  kDeviceJobLifecycleEvents,
+  kDigitalTwinChangeEvents,
+};
+
+std::string_view sourceName(MessageSource source);
+// Parses an ARM RoutingSource name ("DeviceMessages", ...; letter case ignored).
+std::optional<MessageSource> parseSource(std::string_view name);
+
+struct Property {
+  std::string name;
+  std::optional<std::string> value;  // nullopt: present without a value (JSON null)
+};
+
+// An ordered property bag with case-insensitive names; setting a name that is already present
+// (in any letter case) replaces it, so a name occurs at most once, as in IoT Hub.
+class PropertyMap {
+ public:
+  void set(std::string_view name, std::optional<std::string_view> value);
+  // The property named `name` ignoring case, or nullptr. Linear: bags hold a handful of entries.
+  const Property* find(std::string_view name) const;
+  bool erase(std::string_view name);
+
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+
+ private:
+  std::vector<Property> items_;
+};
+
+// Bytes with simdjson's padding guaranteed past the end, so On-Demand can read them in place.
+class PaddedBytes {
+ public:
+  static constexpr size_t kPadding = 64;
+
+  PaddedBytes() { data_.reserve(kPadding); }
+  explicit PaddedBytes(std::string_view bytes) { assign(bytes); }
+  PaddedBytes(const PaddedBytes& other) { assign(other.view()); }
+  PaddedBytes& operator=(const PaddedBytes& other) {
+    if (this != &other) assign(other.view());
+    return *this;
+  }
+  PaddedBytes(PaddedBytes&&) noexcept = default;
+  PaddedBytes& operator=(PaddedBytes&&) noexcept = default;
+
+  void assign(std::string_view bytes) {
+    data_.clear();
+    data_.reserve(bytes.size() + kPadding);
+    data_.assign(bytes);
+  }
+  std::string_view view() const { return data_; }
+  const char* data() const { return data_.data(); }
+  size_t size() const { return data_.size(); }
+  bool empty() const { return data_.empty(); }
+  size_t capacity() const { return data_.capacity(); }
+
+ private:
+  std::string data_;
+};
+
+// IoT Hub's per-message limit (256 KB), counted by messageSize().
+inline constexpr size_t kMaxMessageBytes = 262144;
+
+struct Message {
+  std::string device_id;  // empty when unknown (eval); the hub's stamp otherwise
+  std::string module_id;
+  PropertyMap app_properties;
+  PropertyMap system_properties;
+  PaddedBytes body;
+  MessageSource source = MessageSource::kDeviceMessages;
+  // The device's (or module's) twin as JSON {"tags", "properties": {"desired", "reported"}};
+  // absent when the sender has none, which makes every $twin path undefined.
+  std::optional<PaddedBytes> twin;
+};
+
+// Size as IoT Hub counts it (reference §1.3): body bytes + the bytes of every system-property
+// value + the bytes of every application-property name and value.
+size_t messageSize(const Message& message);
+
+}  // namespace routesim::message
