@@ -90,7 +90,7 @@ class Builder {
       case simdjson::ondemand::json_type::array: {
         simdjson::ondemand::value v;
         if (auto e = doc.get_value().get(v)) return fail(e, doc);
-        ROUTESIM_RETURN_IF_ERROR(value(v, out));
+        ROUTESIM_RETURN_IF_ERROR(value(v, out, 1));
         break;
       }
       case simdjson::ondemand::json_type::number: {
@@ -131,9 +131,13 @@ class Builder {
   }
 
  private:
-  Status value(simdjson::ondemand::value v, Value& out) {
+  Status value(simdjson::ondemand::value v, Value& out, int depth) {
     std::string_view token = v.raw_json_token();
     out.offset_ = offsetOf(token.data());
+    if (depth > kMaxNesting) {
+      return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1},
+                       "JSON nested deeper than " + std::to_string(kMaxNesting) + " levels");
+    }
     simdjson::ondemand::json_type t;
     if (auto e = v.type().get(t)) return fail(e, v);
     switch (t) {
@@ -150,7 +154,7 @@ class Builder {
           if (auto e = field.unescaped_key().get(key)) return fail(e, v);
           m.key.assign(key);
           m.value = std::make_unique<Value>();
-          ROUTESIM_RETURN_IF_ERROR(value(field.value(), *m.value));
+          ROUTESIM_RETURN_IF_ERROR(value(field.value(), *m.value, depth + 1));
           out.members_.push_back(std::move(m));
         }
         break;
@@ -163,7 +167,7 @@ class Builder {
           simdjson::ondemand::value item;
           if (auto e = std::move(item_result).get(item)) return fail(e, v);
           Value child;
-          ROUTESIM_RETURN_IF_ERROR(value(item, child));
+          ROUTESIM_RETURN_IF_ERROR(value(item, child, depth + 1));
           out.items_.push_back(std::move(child));
         }
         break;

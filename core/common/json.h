@@ -66,6 +66,9 @@ class Value {
   std::vector<Member> members_;
 };
 
+// Objects and arrays nested deeper than this are refused (as simdjson's DOM refuses them).
+inline constexpr int kMaxNesting = 1024;
+
 // Parses one complete JSON text. A syntax error carries the byte offset where it was found
 // (ErrorCode::kInvalidInput); trailing non-whitespace after the value is an error.
 Result<Value> parse(std::string_view text);

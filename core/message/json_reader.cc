@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/common/json.h"
 #include "core/common/utf.h"
 
 namespace routesim::message {
@@ -202,7 +203,8 @@ struct JsonReader::Impl {
     }
   }
 
-  bool visit(od::value v, uint32_t node_id) {
+  bool visit(od::value v, uint32_t node_id, int depth) {
+    if (depth > json::kMaxNesting) return false;
     od::json_type t;
     if (v.type().get(t)) return false;
     const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
@@ -225,14 +227,14 @@ struct JsonReader::Impl {
     if (t == od::json_type::object) {
       od::object obj;
       if (v.get_object().get(obj)) return false;
-      return object(obj, node_id);
+      return object(obj, node_id, depth);
     }
     od::array arr;
     if (v.get_array().get(arr)) return false;
-    return array(arr, node_id);
+    return array(arr, node_id, depth);
   }
 
-  bool object(od::object& obj, uint32_t node_id) {
+  bool object(od::object& obj, uint32_t node_id, int depth) {
     const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
     for (auto field_result : obj) {
       od::field field;
@@ -253,12 +255,12 @@ struct JsonReader::Impl {
           }
         }
       }
-      if (!visit(field.value(), child)) return false;
+      if (!visit(field.value(), child, depth + 1)) return false;
     }
     return true;
   }
 
-  bool array(od::array& arr, uint32_t node_id) {
+  bool array(od::array& arr, uint32_t node_id, int depth) {
     const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
     uint64_t index = 0;
     for (auto item_result : arr) {
@@ -273,7 +275,7 @@ struct JsonReader::Impl {
           }
         }
       }
-      if (!visit(item, child)) return false;
+      if (!visit(item, child, depth + 1)) return false;
       ++index;
     }
     return true;
@@ -303,7 +305,7 @@ bool JsonReader::extract(std::string_view text, size_t capacity, const PathSet& 
   im.out = out;
   im.validation = validation;
   im.seen.assign(paths.nodes_.size(), 0);
-  if (!im.object(root, 0)) return fail();
+  if (!im.object(root, 0, 1)) return fail();
   // At the end of the input current_location() fails; a location means trailing content.
   const char* rest = nullptr;
   if (doc.current_location().get(rest) == simdjson::SUCCESS && rest != nullptr) return fail();

@@ -29,6 +29,7 @@ struct Node {
   SourceSpan span;                 // the whole expression
   SourceSpan op_span;              // operator / function name / property token
   std::vector<uint32_t> children;
+  uint32_t depth = 1;  // height of the subtree: the binder and evaluators recurse this deep
   // Call: the concatenated text of the argument tokens (whitespace and comments dropped),
   // which twin_change_includes takes as its path.
   std::string raw_args;

@@ -1,5 +1,6 @@
 #include "core/query/parser.h"
 
+#include <algorithm>
 #include <string>
 
 namespace routesim::query {
@@ -45,7 +46,7 @@ class Parser {
 
   Result<Ast> run() {
     if (peek().kind == TokenKind::kEnd) {
-      ast_.root = add(Node{NodeKind::kEmpty, TokenKind::kEnd, {0, 0}, {0, 0}, {}, {}});
+      ast_.root = add(Node{NodeKind::kEmpty, TokenKind::kEnd, {0, 0}, {0, 0}, {}, 1, {}});
       return std::move(ast_);
     }
     auto root = expression(1, 0);
@@ -65,6 +66,9 @@ class Parser {
   std::string_view textOf(const Token& t) const { return text_.substr(t.offset, t.length); }
 
   uint32_t add(Node node) {
+    for (uint32_t child : node.children) {
+      node.depth = std::max(node.depth, ast_.nodes[child].depth + 1);
+    }
     ast_.nodes.push_back(std::move(node));
     return static_cast<uint32_t>(ast_.nodes.size() - 1);
   }
@@ -126,7 +130,8 @@ class Parser {
       auto right = expression(p + 1, depth + 1);
       if (!right.ok()) return right;
       SourceSpan span = join(ast_.nodes[lhs].span, ast_.nodes[*right].span);
-      lhs = add(Node{NodeKind::kBinary, op.kind, span, spanOf(op), {lhs, *right}, {}});
+      lhs = add(Node{NodeKind::kBinary, op.kind, span, spanOf(op), {lhs, *right}, 1, {}});
+      if (ast_.nodes[lhs].depth > kMaxDepth) return syntax(op, "the condition is nested too deeply");
     }
     return lhs;
   }
@@ -139,7 +144,7 @@ class Parser {
       auto operand = unary(depth + 1);
       if (!operand.ok()) return operand;
       SourceSpan span = join(spanOf(t), ast_.nodes[*operand].span);
-      return add(Node{NodeKind::kUnary, t.kind, span, spanOf(t), {*operand}, {}});
+      return add(Node{NodeKind::kUnary, t.kind, span, spanOf(t), {*operand}, 1, {}});
     }
     return primary(depth);
   }
@@ -175,10 +180,10 @@ class Parser {
       case TokenKind::kHex:
       case TokenKind::kReal:
         next();
-        return add(Node{NodeKind::kLiteral, t.kind, spanOf(t), spanOf(t), {}, {}});
+        return add(Node{NodeKind::kLiteral, t.kind, spanOf(t), spanOf(t), {}, 1, {}});
       case TokenKind::kSysProp:
         next();
-        return add(Node{NodeKind::kSysProperty, t.kind, spanOf(t), spanOf(t), {}, {}});
+        return add(Node{NodeKind::kSysProperty, t.kind, spanOf(t), spanOf(t), {}, 1, {}});
       case TokenKind::kLBrace: {
         next();
         const Token& prop = peek();
@@ -192,12 +197,12 @@ class Parser {
         }
         next();
         return add(Node{NodeKind::kEscapedProperty, prop.kind, join(spanOf(t), spanOf(close)),
-                        spanOf(prop), {}, {}});
+                        spanOf(prop), {}, 1, {}});
       }
       case TokenKind::kId: {
         next();
         if (peek().kind != TokenKind::kLParen) {
-          return add(Node{NodeKind::kAppProperty, t.kind, spanOf(t), spanOf(t), {}, {}});
+          return add(Node{NodeKind::kAppProperty, t.kind, spanOf(t), spanOf(t), {}, 1, {}});
         }
         return call(t, depth);
       }
@@ -209,7 +214,7 @@ class Parser {
   Result<uint32_t> call(const Token& name, int depth) {
     size_t open_index = pos_;
     next();  // '('
-    Node node{NodeKind::kCall, TokenKind::kId, {}, spanOf(name), {}, {}};
+    Node node{NodeKind::kCall, TokenKind::kId, {}, spanOf(name), {}, 1, {}};
     if (peek().kind != TokenKind::kRParen) {
       while (true) {
         auto arg = expression(1, depth + 1);

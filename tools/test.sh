@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds routesim and runs every test:
+#   1. Release build: all unit, integration and end-to-end tests (CTest);
+#   2. address + undefined sanitizer build: the unit and integration tests again;
+#   3. each libFuzzer target for a bounded time ($ROUTESIM_FUZZ_SECONDS, default 60).
+# --quick runs step 1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUICK=0
+if [ "${1:-}" = "--quick" ]; then QUICK=1; fi
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+tools/setup.sh --deps
+
+echo "== 1/3 Release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build
+ctest --test-dir build --output-on-failure -j "$JOBS"
+
+if [ "$QUICK" = 1 ]; then exit 0; fi
+
+echo "== 2/3 address,undefined sanitizer build and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DROUTESIM_SANITIZE=address,undefined \
+  -DROUTESIM_BUILD_BENCH=OFF
+cmake --build build-asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$JOBS" -L 'unit|integration'
+
+echo "== 3/3 fuzz targets (${ROUTESIM_FUZZ_SECONDS:-60} s each)"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DROUTESIM_BUILD_FUZZ=ON -DROUTESIM_BUILD_TESTS=OFF -DROUTESIM_BUILD_BENCH=OFF \
+  -DROUTESIM_SANITIZE=address,undefined
+cmake --build build-fuzz
+for target in build-fuzz/tests/fuzz/*_fuzz; do
+  name="$(basename "$target")"
+  corpus="build-fuzz/corpus-$name"
+  mkdir -p "$corpus"
+  seeds="tests/fuzz/seeds/${name%_fuzz}"
+  echo "-- $name"
+  "$target" -max_total_time="${ROUTESIM_FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 "$corpus" "$seeds"
+done
+echo "== all tests passed"
