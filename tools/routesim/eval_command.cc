@@ -80,9 +80,11 @@ int runCases(const EvalOptions& options, std::istream& stdin_stream, std::ostrea
     out << query::formatCaseResult(id, r, has_line ? line_number : 0) << '\n';
 
     const json::Value* expect = c.is(json::Type::kObject) ? c.find("expect") : nullptr;
-    std::optional<query::CaseOutcome> expected = expect ? query::parseExpect(*expect) : std::nullopt;
+    std::optional<query::CaseOutcome> expected;
+    if (expect != nullptr) expected = query::parseExpect(*expect);
     if (r.outcome == query::CaseOutcome::kInputError) {
-      bool anticipated = options.check && expected == query::CaseOutcome::kInputError;
+      bool anticipated = options.check && expected.has_value() &&
+                         *expected == query::CaseOutcome::kInputError;
       if (!anticipated) {
         err << name << ':' << line_number << ": case " << id << ": " << r.error << '\n';
         bad_input = true;
