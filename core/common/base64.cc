@@ -44,16 +44,20 @@ std::string encode(std::string_view bytes) {
 }
 
 std::optional<std::string> decode(std::string_view text, size_t* bad_offset) {
+  auto fail = [&](size_t at) -> std::optional<std::string> {
+    if (bad_offset != nullptr) *bad_offset = at;
+    return std::nullopt;
+  };
   size_t n = text.size();
   size_t pad = 0;
   while (pad < 2 && n > 0 && text[n - 1] == '=') {
     --n;
     ++pad;
   }
-  auto fail = [&](size_t at) -> std::optional<std::string> {
-    if (bad_offset != nullptr) *bad_offset = at;
-    return std::nullopt;
-  };
+  // Characters first, so the error points at the first bad one; then the length.
+  for (size_t i = 0; i < n; ++i) {
+    if (kTable[static_cast<unsigned char>(text[i])] < 0) return fail(i);
+  }
   if (n % 4 == 1) return fail(n);
   if (pad > 0 && (n + pad) % 4 != 0) return fail(n);
   std::string out;
@@ -61,9 +65,7 @@ std::optional<std::string> decode(std::string_view text, size_t* bad_offset) {
   uint32_t acc = 0;
   int bits = 0;
   for (size_t i = 0; i < n; ++i) {
-    int8_t v = kTable[static_cast<unsigned char>(text[i])];
-    if (v < 0) return fail(i);
-    acc = (acc << 6) | static_cast<uint32_t>(v);
+    acc = (acc << 6) | static_cast<uint32_t>(kTable[static_cast<unsigned char>(text[i])]);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;

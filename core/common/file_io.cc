@@ -2,12 +2,17 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace routesim {
 
 Result<std::string> readFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error(ErrorCode::kIo, path + ": is a directory, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorCode::kIo, path + ": cannot open: " + std::strerror(errno));
   std::ostringstream buffer;

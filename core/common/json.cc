@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/common/utf.h"
+
 namespace routesim::json {
 
 std::string_view typeName(Type type) {
@@ -94,12 +96,23 @@ class Builder {
         break;
       }
       case simdjson::ondemand::json_type::number: {
+        // A root number's token runs to the end of the input: check what follows it here,
+        // because get_double() does not advance past numbers it cannot represent (1e400).
         out.type_ = Type::kNumber;
         ROUTESIM_RETURN_IF_ERROR(numberText(token, out));
         double d;
         if (doc.get_double().get(d) != simdjson::SUCCESS) d = std::strtod(out.text_.c_str(), nullptr);
         out.number_ = d;
-        break;
+        size_t end = out.text_.size();
+        while (end < token.size() && (token[end] == ' ' || token[end] == '\t' ||
+                                      token[end] == '\n' || token[end] == '\r')) {
+          ++end;
+        }
+        if (end < token.size()) {
+          return Error::at(ErrorCode::kInvalidInput, {out.offset_ + static_cast<uint32_t>(end), 1},
+                           "unexpected content after the JSON value");
+        }
+        return {};
       }
       case simdjson::ondemand::json_type::string: {
         out.type_ = Type::kString;
@@ -252,13 +265,41 @@ class Builder {
   const char* base_;
 };
 
+// Where simdjson's first pass (which reports no position) found its error: the first bad
+// UTF-8 byte, the first control character inside a string, or the opening quote of a string
+// that never closes.
+uint32_t locateFirstPassError(std::string_view text, simdjson::error_code error) {
+  if (error == simdjson::UTF8_ERROR) {
+    size_t bad = utf::firstInvalidUtf8(text);
+    return bad == std::string_view::npos ? 0 : static_cast<uint32_t>(bad);
+  }
+  bool in_string = false;
+  size_t open = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      } else if (static_cast<unsigned char>(c) < 0x20 && error == simdjson::UNESCAPED_CHARS) {
+        return static_cast<uint32_t>(i);
+      }
+    } else if (c == '"') {
+      in_string = true;
+      open = i;
+    }
+  }
+  return in_string ? static_cast<uint32_t>(open) : 0;
+}
+
 Result<Value> parse(std::string_view text) {
   simdjson::padded_string padded(text);
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc;
   auto error = parser.iterate(padded).get(doc);
   if (error) {
-    return Error::at(ErrorCode::kInvalidInput, {0, 1},
+    return Error::at(ErrorCode::kInvalidInput, {locateFirstPassError(text, error), 1},
                      std::string("invalid JSON: ") + simdjson::error_message(error));
   }
   Value root;

@@ -47,14 +47,18 @@ std::string mapCase(std::string_view text, Map map) {
   return out;
 }
 
+// .NET's invariant casing keeps U+0130 (capital I with dot) and U+0131 (dotless i) unchanged,
+// where the Unicode simple mappings turn them into ASCII i / I.
 char32_t lowerOf(char32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+  if (cp == 0x130) return cp;
   if (locale_t l = utf8Locale()) return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), l));
   return cp;
 }
 
 char32_t upperOf(char32_t cp) {
   if (cp < 0x80) return (cp >= 'a' && cp <= 'z') ? cp - 32 : cp;
+  if (cp == 0x131) return cp;
   if (locale_t l = utf8Locale()) return static_cast<char32_t>(towupper_l(static_cast<wint_t>(cp), l));
   return cp;
 }
@@ -250,7 +254,7 @@ std::string utf8ToUtf32le(std::string_view text) {
   return out;
 }
 
-bool isValidUtf8(std::string_view text) {
+size_t firstInvalidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
@@ -259,11 +263,13 @@ bool isValidUtf8(std::string_view text) {
     }
     size_t before = i;
     char32_t cp = decode(text, i);
-    if (cp == kReplacement && i == before + 1) return false;
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
+    if (cp == kReplacement && i == before + 1) return before;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return before;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool isValidUtf8(std::string_view text) { return firstInvalidUtf8(text) == std::string_view::npos; }
 
 std::string toLowerInvariant(std::string_view text) { return mapCase(text, lowerOf); }
 std::string toUpperInvariant(std::string_view text) { return mapCase(text, upperOf); }

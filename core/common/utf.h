@@ -41,6 +41,8 @@ std::string utf8ToUtf32le(std::string_view text);
 
 // True when every byte sequence in `text` is well-formed UTF-8.
 bool isValidUtf8(std::string_view text);
+// Byte offset of the first ill-formed sequence, or npos when `text` is well-formed UTF-8.
+size_t firstInvalidUtf8(std::string_view text);
 
 // Invariant-culture simple case mapping of every code point (.NET ToLowerInvariant /
 // ToUpperInvariant): the result has the same number of UTF-16 code units.

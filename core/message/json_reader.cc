@@ -15,8 +15,10 @@ namespace od = simdjson::ondemand;
 PathSet::PathSet(KeyMatch match) : match_(match) { nodes_.emplace_back(); }
 
 uint32_t PathSet::childField(uint32_t node, const std::string& name) {
+  // Names that the document matches alike share a node: under kIgnoreCase, "Site" and "site"
+  // are one path, so both spellings read the same value.
   for (const auto& [key, child] : nodes_[node].fields) {
-    if (key == name) return child;
+    if (match_ == KeyMatch::kExact ? key == name : utf::equalsIgnoreCase(key, name)) return child;
   }
   auto child = static_cast<uint32_t>(nodes_.size());
   nodes_.emplace_back();

@@ -30,7 +30,7 @@ struct JsonScalar {
 };
 
 // An immutable-after-build set of JSON paths compiled into a trie. Paths are interned: adding
-// an equal path again returns the same slot.
+// an equal path again (equal ignoring case under kIgnoreCase) returns the same slot.
 class PathSet {
  public:
   enum class KeyMatch : uint8_t { kExact, kIgnoreCase };

@@ -329,6 +329,9 @@ class Binder {
     }
     Builtin fn = info->fn;
     if (fn == Builtin::kIsBool && types[0] == StaticType::kBool) fn = Builtin::kIsBoolOnBool;
+    if (fn == Builtin::kConcat) {
+      for (Expr& arg : args) arg = stringOfDynamic(std::move(arg));
+    }
     // Type predicates on arguments whose static type decides the answer fold here.
     if ((fn == Builtin::kIsArray || fn == Builtin::kIsObject) && types[0] != StaticType::kDynamic) {
       return constant(StaticType::kBool, Value::ofBool(false), n.span);
@@ -336,6 +339,18 @@ class Binder {
     auto e = node(BoundKind::kCall, info->result, n.span, std::move(args));
     e->fn = fn;
     return fold(std::move(e));
+  }
+
+  // Concatenation takes a null-valued property as "", but a JSON null (or a missing path) is
+  // the wrong dynamic kind for a string argument and makes the result undefined (§5).
+  Expr stringOfDynamic(Expr arg) {
+    if (arg->type != StaticType::kDynamic) return arg;
+    SourceSpan span = arg->span;
+    std::vector<Expr> children;
+    children.push_back(std::move(arg));
+    auto e = node(BoundKind::kCall, StaticType::kString, span, std::move(children));
+    e->fn = Builtin::kStringOfDynamic;
+    return e;
   }
 
   Result<Expr> twinChangeIncludes(const Node& n, std::string_view name) {
@@ -416,6 +431,7 @@ class Binder {
         if (!stringy(l) || !stringy(r)) {
           return operandError(n, {l, r}, {StaticType::kString, StaticType::kString});
         }
+        for (Expr& arg : children) arg = stringOfDynamic(std::move(arg));
         auto e = node(BoundKind::kCall, StaticType::kString, n.span, std::move(children));
         e->fn = Builtin::kConcat;
         return fold(std::move(e));

@@ -36,15 +36,16 @@ std::optional<CaseOutcome> parseExpect(const json::Value& expect) {
 
 CaseResult runQuery(std::string_view query, const json::Value* message_json,
                     const json::Value* twin_json, const json::Value* source_json,
-                    EvalScratch& scratch) {
+                    EvalScratch& scratch, std::string_view message_path,
+                    std::string_view twin_path) {
   message::Message message;
   if (message_json != nullptr) {
-    auto m = message::messageFromJson(*message_json, "$.message");
+    auto m = message::messageFromJson(*message_json, message_path);
     if (!m.ok()) return inputError(m.error().message());
     message = std::move(*m);
   }
   if (twin_json != nullptr) {
-    auto t = message::twinFromJson(*twin_json, "$.twin");
+    auto t = message::twinFromJson(*twin_json, twin_path);
     if (!t.ok()) return inputError(t.error().message());
     message.twin = std::move(*t);
   }

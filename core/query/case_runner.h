@@ -33,8 +33,11 @@ struct CaseResult {
 CaseResult runCase(const json::Value& case_object, EvalScratch& scratch);
 
 // Evaluates `query` on a message (DESIGN.md message JSON), an optional twin and a source name.
+// Input errors name JSON paths under `message_path` / `twin_path` ("$.message" in a case line,
+// "$" for a message file of its own).
 CaseResult runQuery(std::string_view query, const json::Value* message, const json::Value* twin,
-                    const json::Value* source, EvalScratch& scratch);
+                    const json::Value* source, EvalScratch& scratch,
+                    std::string_view message_path = "$.message", std::string_view twin_path = "$.twin");
 
 // The output object: {"id": <id_json>, "line"?: n, "result": ..., "error"?, "offset"?, "length"?}.
 // `id_json` is compact JSON (e.g. "\"c1\"" or "null"); `line` is printed when non-zero.

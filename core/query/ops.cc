@@ -314,6 +314,8 @@ Value call(Builtin fn, std::span<const Value> args, StringArena& arena) {
     case Builtin::kEndsWith:
     case Builtin::kContains:
       return stringPredicate(fn, args[0], args[1]);
+    case Builtin::kStringOfDynamic:
+      return args[0].kind == Kind::kString ? args[0] : Value{};
     case Builtin::kTwinChangeIncludes:
       return {};
   }

@@ -68,6 +68,9 @@ enum class Builtin : uint8_t {
   kEndsWith,
   kContains,
   kTwinChangeIncludes,  // evaluated from its path slot, never through call()
+  // Internal: a dynamic argument where a string is expected. A JSON string passes; any other
+  // kind, JSON null included, is undefined (only a null-valued *property* is a null string).
+  kStringOfDynamic,
 };
 
 // Calls a built-in on already-evaluated arguments (arity checked by the binder).

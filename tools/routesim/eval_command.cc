@@ -146,7 +146,9 @@ int runSingle(const EvalOptions& options, std::ostream& out, std::ostream& err) 
   json::Value source;
   std::optional<json::Value> source_value;
   if (!options.source.empty()) {
-    auto s = json::parse("\"" + options.source + "\"");
+    std::string quoted;
+    json::appendQuoted(quoted, options.source);  // the name taken literally, as a JSON string
+    auto s = json::parse(quoted);
     if (!s.ok()) {
       err << "routesim eval: --source: not a source name: " << options.source << '\n';
       return kExitBadInput;
@@ -154,11 +156,17 @@ int runSingle(const EvalOptions& options, std::ostream& out, std::ostream& err) 
     source_value = std::move(*s);
   }
   query::EvalScratch scratch;
+  // The files are the message and the twin themselves: their JSON paths start at "$".
   query::CaseResult r = query::runQuery(options.query, &*message, twin ? &*twin : nullptr,
-                                        source_value ? &*source_value : nullptr, scratch);
+                                        source_value ? &*source_value : nullptr, scratch, "$",
+                                        "$twin");
+  std::string where = options.message_file;
+  if (r.outcome == query::CaseOutcome::kInputError && r.error.rfind("$twin", 0) == 0) {
+    where = options.twin_file;
+    r.error.replace(0, 5, "$");
+  }
   out << query::formatCaseResult("", r, 0, /*with_id=*/false) << '\n';
   if (r.outcome == query::CaseOutcome::kInputError) {
-    std::string where = r.error.rfind("$.twin", 0) == 0 ? options.twin_file : options.message_file;
     if (r.error.rfind("$.source", 0) == 0) where = "--source";
     err << "routesim eval: " << where << ": " << r.error << '\n';
     return kExitBadInput;
