@@ -14,7 +14,9 @@ LineColumn locate(std::string_view text, size_t byte_offset) {
       line_start = i + 1;
     }
   }
-  lc.column = static_cast<uint32_t>(utf::codePointCount(text.substr(line_start, byte_offset - line_start))) + 1;
+  lc.column = static_cast<uint32_t>(
+                  utf::codePointCount(text.substr(line_start, byte_offset - line_start))) +
+              1;
   return lc;
 }
 

@@ -59,8 +59,8 @@ class Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}        // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -84,7 +84,8 @@ class [[nodiscard]] Result {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
+  Status(Error error)
+      : error_(std::move(error)), ok_(false) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -102,12 +103,12 @@ class [[nodiscard]] Status {
 #define ROUTESIM_CONCAT_(a, b) ROUTESIM_CONCAT_INNER_(a, b)
 
 // Returns the error of a Status or Result expression from the enclosing function.
-#define ROUTESIM_RETURN_IF_ERROR(expr)                  \
-  do {                                                  \
-    auto&& routesim_status_ = (expr);                   \
-    if (!routesim_status_.ok()) {                       \
-      return std::move(routesim_status_).error();       \
-    }                                                   \
+#define ROUTESIM_RETURN_IF_ERROR(expr)            \
+  do {                                            \
+    auto&& routesim_status_ = (expr);             \
+    if (!routesim_status_.ok()) {                 \
+      return std::move(routesim_status_).error(); \
+    }                                             \
   } while (false)
 
 // `ROUTESIM_ASSIGN_OR_RETURN(auto x, makeX());` declares x from a Result or returns its error.

@@ -101,7 +101,8 @@ class Builder {
         out.type_ = Type::kNumber;
         ROUTESIM_RETURN_IF_ERROR(numberText(token, out));
         double d;
-        if (doc.get_double().get(d) != simdjson::SUCCESS) d = std::strtod(out.text_.c_str(), nullptr);
+        if (doc.get_double().get(d) != simdjson::SUCCESS)
+          d = std::strtod(out.text_.c_str(), nullptr);
         out.number_ = d;
         size_t end = out.text_.size();
         while (end < token.size() && (token[end] == ' ' || token[end] == '\t' ||
@@ -129,7 +130,8 @@ class Builder {
       case simdjson::ondemand::json_type::null: {
         bool is_null = false;
         if (auto e = doc.is_null().get(is_null)) return fail(e, doc);
-        if (!is_null) return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1}, "invalid JSON literal");
+        if (!is_null)
+          return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1}, "invalid JSON literal");
         out.type_ = Type::kNull;
         break;
       }
@@ -208,7 +210,8 @@ class Builder {
       case simdjson::ondemand::json_type::null: {
         bool is_null = false;
         if (auto e = v.is_null().get(is_null)) return fail(e, v);
-        if (!is_null) return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1}, "invalid JSON literal");
+        if (!is_null)
+          return Error::at(ErrorCode::kInvalidInput, {out.offset_, 1}, "invalid JSON literal");
         out.type_ = Type::kNull;
         break;
       }
@@ -255,7 +258,8 @@ class Builder {
   Error fail(simdjson::error_code e, Cursor& at) {
     const char* loc = nullptr;
     uint32_t offset = 0;
-    if (at.current_location().get(loc) == simdjson::SUCCESS && loc != nullptr) offset = offsetOf(loc);
+    if (at.current_location().get(loc) == simdjson::SUCCESS && loc != nullptr)
+      offset = offsetOf(loc);
     return Error::at(ErrorCode::kInvalidInput, {offset, 1},
                      std::string("invalid JSON: ") + simdjson::error_message(e));
   }

@@ -1,8 +1,9 @@
 #include "core/common/utf.h"
 
+#include <locale.h>  // NOLINT(modernize-deprecated-headers): newlocale / towlower_l are POSIX
+
 #include <clocale>
 #include <cwctype>
-#include <locale.h>  // NOLINT(modernize-deprecated-headers): newlocale / towlower_l are POSIX
 
 namespace routesim::utf {
 namespace {
@@ -52,14 +53,16 @@ std::string mapCase(std::string_view text, Map map) {
 char32_t lowerOf(char32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
   if (cp == 0x130) return cp;
-  if (locale_t l = utf8Locale()) return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), l));
+  if (locale_t l = utf8Locale())
+    return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), l));
   return cp;
 }
 
 char32_t upperOf(char32_t cp) {
   if (cp < 0x80) return (cp >= 'a' && cp <= 'z') ? cp - 32 : cp;
   if (cp == 0x131) return cp;
-  if (locale_t l = utf8Locale()) return static_cast<char32_t>(towupper_l(static_cast<wint_t>(cp), l));
+  if (locale_t l = utf8Locale())
+    return static_cast<char32_t>(towupper_l(static_cast<wint_t>(cp), l));
   return cp;
 }
 

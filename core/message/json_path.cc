@@ -5,9 +5,27 @@ namespace {
 
 bool isNameChar(char c) {
   switch (c) {
-    case '(': case ')': case '<': case '>': case '@': case ',': case ';': case ':': case '\\':
-    case '"': case '/': case '[': case ']': case '?': case '=': case '{': case '}': case '.':
-    case '\t': case '\r': case '\n':
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '/':
+    case '[':
+    case ']':
+    case '?':
+    case '=':
+    case '{':
+    case '}':
+    case '.':
+    case '\t':
+    case '\r':
+    case '\n':
       return false;
     default:
       return true;
@@ -52,8 +70,9 @@ Result<JsonPath> parseJsonPath(std::string_view text) {
                          "expected an array index (digits) after '[', found " + describe(text, i));
       }
       if (i >= text.size() || text[i] != ']') {
-        return pathError(i, 1, "expected ']' to close the '[' at " + std::to_string(bracket) +
-                                   ", found " + describe(text, i));
+        return pathError(i, 1,
+                         "expected ']' to close the '[' at " + std::to_string(bracket) +
+                             ", found " + describe(text, i));
       }
       ++i;
       segment.index = index;

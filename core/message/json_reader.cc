@@ -54,7 +54,8 @@ namespace {
 constexpr uint32_t kNoNode = UINT32_MAX;
 
 std::string_view trimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return s;
@@ -223,8 +224,8 @@ struct JsonReader::Impl {
     }
     if (!is_container) return node != nullptr && node->slot >= 0 ? true : validateScalar(v, t);
     bool descend = validation == Validation::kFull ||
-                   (node != nullptr && (t == od::json_type::object ? !node->fields.empty()
-                                                                    : !node->elements.empty()));
+                   (node != nullptr &&
+                    (t == od::json_type::object ? !node->fields.empty() : !node->elements.empty()));
     if (!descend) return true;  // skipped unread; its brackets were balanced by stage 1
     if (t == od::json_type::object) {
       od::object obj;
@@ -320,7 +321,8 @@ bool JsonReader::extract(std::string_view text, size_t capacity, const PathSet& 
 std::optional<JsonReader::Text> JsonReader::jsonBody(const Message& message) {
   const Property* type = message.system_properties.find("contentType");
   const Property* encoding = message.system_properties.find("contentEncoding");
-  if (type == nullptr || !type->value || encoding == nullptr || !encoding->value) return std::nullopt;
+  if (type == nullptr || !type->value || encoding == nullptr || !encoding->value)
+    return std::nullopt;
   if (!utf::equalsIgnoreCase(*type->value, "application/json")) return std::nullopt;
   std::string_view enc = *encoding->value;
   std::string_view text;
@@ -330,8 +332,9 @@ std::optional<JsonReader::Text> JsonReader::jsonBody(const Message& message) {
     capacity = message.body.capacity();
   } else if (utf::equalsIgnoreCase(enc, "utf-16") || utf::equalsIgnoreCase(enc, "utf-32")) {
     std::string& buffer = impl_->transcoded;
-    bool ok = utf::equalsIgnoreCase(enc, "utf-16") ? utf::utf16leToUtf8(message.body.view(), buffer)
-                                                   : utf::utf32leToUtf8(message.body.view(), buffer);
+    bool ok = utf::equalsIgnoreCase(enc, "utf-16")
+                  ? utf::utf16leToUtf8(message.body.view(), buffer)
+                  : utf::utf32leToUtf8(message.body.view(), buffer);
     if (!ok) return std::nullopt;
     buffer.reserve(buffer.size() + PaddedBytes::kPadding);
     text = buffer;

@@ -20,7 +20,16 @@ namespace routesim::message {
 
 // The JSON kind of a value read at a path. kMissing: the document has no such path (routing
 // queries read it as null); kUndefined: the document itself could not be read.
-enum class JsonKind : uint8_t { kUndefined, kMissing, kNull, kBool, kNumber, kString, kObject, kArray };
+enum class JsonKind : uint8_t {
+  kUndefined,
+  kMissing,
+  kNull,
+  kBool,
+  kNumber,
+  kString,
+  kObject,
+  kArray
+};
 
 struct JsonScalar {
   JsonKind kind = JsonKind::kUndefined;

@@ -9,12 +9,9 @@ namespace routesim::message {
 namespace {
 
 constexpr std::array<std::string_view, 6> kSourceNames = {
-    "DeviceMessages",
-    "TwinChangeEvents",
-    "DeviceLifecycleEvents",
-    "DeviceConnectionStateEvents",
-    "DeviceJobLifecycleEvents",
-    "DigitalTwinChangeEvents",
+    "DeviceMessages",           "TwinChangeEvents",
+    "DeviceLifecycleEvents",    "DeviceConnectionStateEvents",
+    "DeviceJobLifecycleEvents", "DigitalTwinChangeEvents",
 };
 
 }  // namespace
@@ -38,8 +35,8 @@ void PropertyMap::set(std::string_view name, std::optional<std::string_view> val
       return;
     }
   }
-  items_.push_back(Property{std::string(name),
-                            value ? std::optional<std::string>(std::string(*value)) : std::nullopt});
+  items_.push_back(Property{
+      std::string(name), value ? std::optional<std::string>(std::string(*value)) : std::nullopt});
 }
 
 const Property* PropertyMap::find(std::string_view name) const {

@@ -7,13 +7,13 @@ namespace routesim::message {
 namespace {
 
 Error invalid(const json::Value& at, const std::string& path, std::string_view what) {
-  return Error::at(ErrorCode::kInvalidInput, {at.offset(), 1},
-                   path + ": " + std::string(what));
+  return Error::at(ErrorCode::kInvalidInput, {at.offset(), 1}, path + ": " + std::string(what));
 }
 
 Error expected(const json::Value& at, const std::string& path, std::string_view expectation) {
-  return invalid(at, path,
-                 "expected " + std::string(expectation) + ", found " + std::string(json::typeName(at.type())));
+  return invalid(
+      at, path,
+      "expected " + std::string(expectation) + ", found " + std::string(json::typeName(at.type())));
 }
 
 Status readProperties(const json::Value& value, const std::string& path, PropertyMap& out) {
@@ -112,7 +112,8 @@ Result<Message> messageFromJson(const json::Value& value, std::string_view path_
 Result<PaddedBytes> twinFromJson(const json::Value& value, std::string_view path_view) {
   std::string path(path_view);
   if (!value.is(json::Type::kObject)) {
-    return expected(value, path, "a twin object {\"tags\", \"properties\": {\"desired\", \"reported\"}}");
+    return expected(value, path,
+                    "a twin object {\"tags\", \"properties\": {\"desired\", \"reported\"}}");
   }
   for (const json::Member& m : value.members()) {
     std::string member_path = json::pathJoin(path, m.key);

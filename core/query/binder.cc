@@ -110,7 +110,8 @@ std::string unescape(std::string_view body) {
     }
     char e = body[i + 1];
     if (e == 'u' && i + 5 < body.size()) {
-      auto unit = static_cast<char32_t>(std::strtoul(std::string(body.substr(i + 2, 4)).c_str(), nullptr, 16));
+      auto unit = static_cast<char32_t>(
+          std::strtoul(std::string(body.substr(i + 2, 4)).c_str(), nullptr, 16));
       i += 5;
       if (unit >= 0xD800 && unit <= 0xDBFF && i + 6 < body.size() && body[i + 1] == '\\' &&
           body[i + 2] == 'u') {
@@ -133,8 +134,12 @@ std::string unescape(std::string_view body) {
 
 class Binder {
  public:
-  Binder(std::string_view text, const Ast& ast, const CompileOptions& options, InputCatalog& catalog)
-      : text_(text), ast_(ast), options_(options), catalog_(catalog),
+  Binder(std::string_view text, const Ast& ast, const CompileOptions& options,
+         InputCatalog& catalog)
+      : text_(text),
+        ast_(ast),
+        options_(options),
+        catalog_(catalog),
         pool_(std::make_shared<StringPool>()) {}
 
   Result<BoundCondition> run() {
@@ -182,8 +187,9 @@ class Binder {
     };
     std::string arity = have.size() == 1 ? "unary " : "binary ";
     return Error::at(ErrorCode::kType, n.op_span,
-                     "Invalid operands to " + arity + "operator '" + std::string(textOf(n.op_span)) +
-                         "': have " + list(have) + ", expected " + list(expected));
+                     "Invalid operands to " + arity + "operator '" +
+                         std::string(textOf(n.op_span)) + "': have " + list(have) + ", expected " +
+                         list(expected));
   }
 
   Result<Expr> bind(uint32_t index) {
@@ -239,8 +245,8 @@ class Binder {
           has_digit = has_digit || (c >= '0' && c <= '9');
         }
         if (!has_digit) return constant(StaticType::kUndefined, Value::undefined(), n.span);
-        return constant(StaticType::kNumber, Value::ofNumber(std::strtod(std::string(t).c_str(), nullptr)),
-                        n.span);
+        return constant(StaticType::kNumber,
+                        Value::ofNumber(std::strtod(std::string(t).c_str(), nullptr)), n.span);
       }
       case TokenKind::kHex: {
         // Signed 64-bit two's complement; more than 16 significant digits do not parse.
@@ -275,7 +281,8 @@ class Binder {
       // The application property literally named "$body.<path>" wins, unless escaped or the
       // name has brackets (property names cannot).
       std::string_view app_name = escaped || has_bracket ? std::string_view() : token;
-      uint32_t slot = body ? catalog_.bodyPath(*path, app_name) : catalog_.twinPath(*path, app_name);
+      uint32_t slot =
+          body ? catalog_.bodyPath(*path, app_name) : catalog_.twinPath(*path, app_name);
       return input(StaticType::kDynamic, slot, n.span);
     }
     if (has_bracket) return constant(StaticType::kUndefined, Value::undefined(), n.span);
@@ -324,8 +331,8 @@ class Binder {
         expected += sig.variadic ? ", ...)" : ")";
       }
       return Error::at(ErrorCode::kType, n.op_span,
-                       "Invalid arguments to built-in function '" + std::string(name) + "': " +
-                           std::string(name) + "(" + have + "); expected " + expected);
+                       "Invalid arguments to built-in function '" + std::string(name) +
+                           "': " + std::string(name) + "(" + have + "); expected " + expected);
     }
     Builtin fn = info->fn;
     if (fn == Builtin::kIsBool && types[0] == StaticType::kBool) fn = Builtin::kIsBoolOnBool;
@@ -360,9 +367,9 @@ class Binder {
                            "': it exists only in routes whose source is TwinChangeEvents");
     }
     auto argError = [&](const std::string& detail) {
-      return Error::at(ErrorCode::kInvalidPath, n.op_span,
-                       "Invalid arguments to built-in function '" + std::string(name) + "': " +
-                           detail);
+      return Error::at(
+          ErrorCode::kInvalidPath, n.op_span,
+          "Invalid arguments to built-in function '" + std::string(name) + "': " + detail);
     };
     if (n.raw_args.empty()) return argError("the path argument is empty");
     auto path = message::parseJsonPath(n.raw_args);
@@ -392,7 +399,9 @@ class Binder {
     if (t != StaticType::kBool && t != StaticType::kNull && t != StaticType::kDynamic) {
       return operandError(n, {t}, {StaticType::kBool});
     }
-    return fold(node(BoundKind::kNot, StaticType::kBool, n.span, std::move(children)));
+    auto e = node(BoundKind::kNot, StaticType::kBool, n.span, std::move(children));
+    e->dynamic = t == StaticType::kDynamic;
+    return fold(std::move(e));
   }
 
   Result<Expr> binary(const Node& n) {
@@ -413,7 +422,9 @@ class Binder {
       case TokenKind::kStar:
       case TokenKind::kSlash:
       case TokenKind::kPercent: {
-        auto numeric = [](StaticType t) { return t == StaticType::kNumber || t == StaticType::kDynamic; };
+        auto numeric = [](StaticType t) {
+          return t == StaticType::kNumber || t == StaticType::kDynamic;
+        };
         bool ok = numeric(l) && numeric(r) && !(n.op == TokenKind::kPercent && dynamic);
         if (!ok) return operandError(n, {l, r}, {StaticType::kNumber, StaticType::kNumber});
         auto e = node(BoundKind::kArith, dynamic ? StaticType::kDynamic : StaticType::kNumber,
@@ -427,7 +438,9 @@ class Binder {
         return fold(std::move(e));
       }
       case TokenKind::kConcat: {
-        auto stringy = [](StaticType t) { return t == StaticType::kString || t == StaticType::kDynamic; };
+        auto stringy = [](StaticType t) {
+          return t == StaticType::kString || t == StaticType::kDynamic;
+        };
         if (!stringy(l) || !stringy(r)) {
           return operandError(n, {l, r}, {StaticType::kString, StaticType::kString});
         }
@@ -453,12 +466,12 @@ class Binder {
         }
         auto e = node(BoundKind::kCompare, StaticType::kBool, n.span, std::move(children));
         e->domain = domain;
-        e->cmp = n.op == TokenKind::kEq                                   ? CompareOp::kEq
+        e->cmp = n.op == TokenKind::kEq                                     ? CompareOp::kEq
                  : (n.op == TokenKind::kBangEq || n.op == TokenKind::kLtGt) ? CompareOp::kNe
-                 : n.op == TokenKind::kLt                                 ? CompareOp::kLt
-                 : n.op == TokenKind::kLe                                 ? CompareOp::kLe
-                 : n.op == TokenKind::kGt                                 ? CompareOp::kGt
-                                                                          : CompareOp::kGe;
+                 : n.op == TokenKind::kLt                                   ? CompareOp::kLt
+                 : n.op == TokenKind::kLe                                   ? CompareOp::kLe
+                 : n.op == TokenKind::kGt                                   ? CompareOp::kGt
+                                                                            : CompareOp::kGe;
         return fold(std::move(e));
       }
       case TokenKind::kAnd:
@@ -531,7 +544,7 @@ class Binder {
         v = negate(c[0]->constant);
         break;
       case BoundKind::kNot:
-        v = logicalNot(c[0]->constant);
+        v = logicalNot(c[0]->constant, e->dynamic);
         break;
       case BoundKind::kArith:
         v = arithmetic(e->arith, c[0]->constant, c[1]->constant);

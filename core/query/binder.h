@@ -21,7 +21,7 @@ namespace routesim::query {
 
 enum class BoundKind : uint8_t {
   kConstant,
-  kInput,     // input slot
+  kInput,  // input slot
   kNegate,
   kNot,
   kArith,     // arith

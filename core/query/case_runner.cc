@@ -26,7 +26,8 @@ std::string_view caseOutcomeName(CaseOutcome outcome) {
 }
 
 std::optional<CaseOutcome> parseExpect(const json::Value& expect) {
-  if (expect.is(json::Type::kBool)) return expect.boolean() ? CaseOutcome::kTrue : CaseOutcome::kFalse;
+  if (expect.is(json::Type::kBool))
+    return expect.boolean() ? CaseOutcome::kTrue : CaseOutcome::kFalse;
   if (!expect.is(json::Type::kString)) return std::nullopt;
   for (size_t i = 0; i < kOutcomeNames.size(); ++i) {
     if (expect.text() == kOutcomeNames[i]) return static_cast<CaseOutcome>(i);
@@ -57,8 +58,9 @@ CaseResult runQuery(std::string_view query, const json::Value* message_json,
       return inputError(
           "$.source: expected one of DeviceMessages, TwinChangeEvents, DeviceLifecycleEvents, "
           "DeviceConnectionStateEvents, DeviceJobLifecycleEvents, DigitalTwinChangeEvents, found " +
-          (source_json->is(json::Type::kString) ? "'" + source_json->text() + "'"
-                                               : std::string(json::typeName(source_json->type()))));
+          (source_json->is(json::Type::kString)
+               ? "'" + source_json->text() + "'"
+               : std::string(json::typeName(source_json->type()))));
     }
     options.source = *source;
   }
@@ -72,11 +74,13 @@ CaseResult runQuery(std::string_view query, const json::Value* message_json,
     r.error = e.message();
     SourceSpan span = e.span();
     uint32_t begin = std::min<uint32_t>(span.offset, static_cast<uint32_t>(query.size()));
-    uint32_t end = std::min<uint32_t>(span.offset + span.length, static_cast<uint32_t>(query.size()));
+    uint32_t end =
+        std::min<uint32_t>(span.offset + span.length, static_cast<uint32_t>(query.size()));
     r.offset = static_cast<uint32_t>(utf::codePointCount(query.substr(0, begin)));
     // A span past the end (an error at end of input) keeps its length of 1.
-    r.length = end > begin ? static_cast<uint32_t>(utf::codePointCount(query.substr(begin, end - begin)))
-                           : span.length;
+    r.length = end > begin
+                   ? static_cast<uint32_t>(utf::codePointCount(query.substr(begin, end - begin)))
+                   : span.length;
     r.error_byte_offset = span.offset;
     r.error_byte_length = span.length;
     return r;
@@ -103,7 +107,8 @@ CaseResult runCase(const json::Value& c, EvalScratch& scratch) {
   const json::Value* query = c.find("query");
   if (query == nullptr) return inputError("$.query: missing; every case needs a query string");
   if (!query->is(json::Type::kString)) {
-    return inputError("$.query: expected a string, found " + std::string(json::typeName(query->type())));
+    return inputError("$.query: expected a string, found " +
+                      std::string(json::typeName(query->type())));
   }
   return runQuery(query->text(), c.find("message"), c.find("twin"), c.find("source"), scratch);
 }

@@ -22,10 +22,10 @@ std::optional<CaseOutcome> parseExpect(const json::Value& expect);
 
 struct CaseResult {
   CaseOutcome outcome = CaseOutcome::kUndefined;
-  std::string error;                // compile or input error text
-  std::optional<uint32_t> offset;   // compile errors: code points into the query
+  std::string error;               // compile or input error text
+  std::optional<uint32_t> offset;  // compile errors: code points into the query
   std::optional<uint32_t> length;
-  uint32_t error_byte_offset = 0;   // the same position in bytes, for caret diagnostics
+  uint32_t error_byte_offset = 0;  // the same position in bytes, for caret diagnostics
   uint32_t error_byte_length = 0;
 };
 
@@ -37,7 +37,8 @@ CaseResult runCase(const json::Value& case_object, EvalScratch& scratch);
 // "$" for a message file of its own).
 CaseResult runQuery(std::string_view query, const json::Value* message, const json::Value* twin,
                     const json::Value* source, EvalScratch& scratch,
-                    std::string_view message_path = "$.message", std::string_view twin_path = "$.twin");
+                    std::string_view message_path = "$.message",
+                    std::string_view twin_path = "$.twin");
 
 // The output object: {"id": <id_json>, "line"?: n, "result": ..., "error"?, "offset"?, "length"?}.
 // `id_json` is compact JSON (e.g. "\"c1\"" or "null"); `line` is printed when non-zero.

@@ -87,7 +87,8 @@ class EvalScratch {
 // Lives for one message; the message, catalog and scratch must outlive it.
 class MessageContext {
  public:
-  MessageContext(const message::Message& message, const InputCatalog& catalog, EvalScratch& scratch);
+  MessageContext(const message::Message& message, const InputCatalog& catalog,
+                 EvalScratch& scratch);
 
   const Value& input(uint32_t slot) {
     if (scratch_.slot_epoch_[slot] != scratch_.epoch_) resolve(slot);

@@ -10,9 +10,27 @@ namespace {
 // allows '[' and ']'.
 bool isIdChar(unsigned char c) {
   switch (c) {
-    case '(': case ')': case '<': case '>': case '@': case ',': case ';': case ':': case '\\':
-    case '"': case '/': case '[': case ']': case '?': case '=': case '{': case '}':
-    case ' ': case '\t': case '\n': case '\r':
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '/':
+    case '[':
+    case ']':
+    case '?':
+    case '=':
+    case '{':
+    case '}':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
       return false;
     default:
       return true;

@@ -38,18 +38,18 @@ enum class TokenKind : uint8_t {
   kAnd,
   kOr,
   kNot,
-  kEq,        // =
-  kBangEq,    // !=
-  kLtGt,      // <>
-  kLe,        // <=
-  kGe,        // >=
-  kGt,        // >
-  kLt,        // <
-  kConcat,    // ||
-  kCoalesce,  // ??
-  kSysProp,   // $name, $body.path
-  kId,        // application property or function name
-  kQueryPath, // identifier text with [ or ]: never valid in a condition
+  kEq,         // =
+  kBangEq,     // !=
+  kLtGt,       // <>
+  kLe,         // <=
+  kGe,         // >=
+  kGt,         // >
+  kLt,         // <
+  kConcat,     // ||
+  kCoalesce,   // ??
+  kSysProp,    // $name, $body.path
+  kId,         // application property or function name
+  kQueryPath,  // identifier text with [ or ]: never valid in a condition
   kUnknownChar,
 };
 

@@ -31,7 +31,9 @@ Value fromOrder(CompareOp op, int order) {
 
 int numberOrder(double x, double y) { return x < y ? -1 : (x > y ? 1 : 0); }
 
-int rank(Kind k) { return k == Kind::kArray ? static_cast<int>(Kind::kObject) : static_cast<int>(k); }
+int rank(Kind k) {
+  return k == Kind::kArray ? static_cast<int>(Kind::kObject) : static_cast<int>(k);
+}
 
 bool isAscii(std::string_view s) {
   for (char c : s) {
@@ -62,15 +64,18 @@ std::string_view utf16Slice(std::string_view s, size_t start, size_t count, Stri
   if (isAscii(s)) return s.substr(start, count);
   size_t from = utf::byteOffsetOfUtf16Unit(s, start);
   size_t to = utf::byteOffsetOfUtf16Unit(s, start + count);
-  if (from != std::string_view::npos && to != std::string_view::npos) return s.substr(from, to - from);
+  if (from != std::string_view::npos && to != std::string_view::npos)
+    return s.substr(from, to - from);
   // A bound splits a surrogate pair: rebuild with lone surrogates, as .NET would keep them.
   std::string units = utf::utf8ToUtf16le(s);
   std::string slice = units.substr(start * 2, count * 2);
   std::string out;
   for (size_t k = 0; k + 1 < slice.size(); k += 2) {
-    char32_t u = static_cast<unsigned char>(slice[k]) | (static_cast<unsigned char>(slice[k + 1]) << 8);
+    char32_t u =
+        static_cast<unsigned char>(slice[k]) | (static_cast<unsigned char>(slice[k + 1]) << 8);
     if (u >= 0xD800 && u <= 0xDBFF && k + 3 < slice.size()) {
-      char32_t lo = static_cast<unsigned char>(slice[k + 2]) | (static_cast<unsigned char>(slice[k + 3]) << 8);
+      char32_t lo = static_cast<unsigned char>(slice[k + 2]) |
+                    (static_cast<unsigned char>(slice[k + 3]) << 8);
       if (lo >= 0xDC00 && lo <= 0xDFFF) {
         utf::append(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
         k += 2;
@@ -176,8 +181,8 @@ Value negate(const Value& a) {
   return Value::ofNumber(-a.number);
 }
 
-Value logicalNot(const Value& a) {
-  if (a.kind == Kind::kNull) return Value::ofBool(true);
+Value logicalNot(const Value& a, bool dynamic) {
+  if (a.kind == Kind::kNull && !dynamic) return Value::ofBool(true);
   if (a.kind != Kind::kBool) return {};
   return Value::ofBool(!a.boolean);
 }
@@ -218,7 +223,8 @@ Value call(Builtin fn, std::span<const Value> args, StringArena& arena) {
     case Builtin::kExp:
       return numberArg(args[0], x) ? Value::ofNumber(std::exp(x)) : Value{};
     case Builtin::kPower:
-      return numberArg(args[0], x) && numberArg(args[1], y) ? Value::ofNumber(std::pow(x, y)) : Value{};
+      return numberArg(args[0], x) && numberArg(args[1], y) ? Value::ofNumber(std::pow(x, y))
+                                                            : Value{};
     case Builtin::kSquare:
       return numberArg(args[0], x) ? Value::ofNumber(x * x) : Value{};
     case Builtin::kSqrt:
@@ -293,8 +299,8 @@ Value call(Builtin fn, std::span<const Value> args, StringArena& arena) {
       auto length = static_cast<long long>(isAscii(s) ? s.size() : utf::utf16Length(s));
       if (args.size() == 2) {
         if (start < 0 || start > length) return {};
-        return Value::ofString(utf16Slice(s, static_cast<size_t>(start),
-                                          static_cast<size_t>(length - start), arena));
+        return Value::ofString(
+            utf16Slice(s, static_cast<size_t>(start), static_cast<size_t>(length - start), arena));
       }
       long long count;
       if (!indexArg(args[2], count)) return {};

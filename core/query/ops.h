@@ -25,8 +25,8 @@ Value compare(StaticType domain, CompareOp op, const Value& a, const Value& b);
 Value arithmetic(ArithOp op, const Value& a, const Value& b);
 Value negate(const Value& a);
 
-// NOT of a bool, null (-> true) or dynamic value.
-Value logicalNot(const Value& a);
+// NOT of a bool or null (-> true) value; `dynamic`: defined only for a JSON boolean.
+Value logicalNot(const Value& a, bool dynamic);
 // Three-valued AND / OR of bool values (undefined-typed operands are the undefined bool);
 // `dynamic`: defined only when both operands are JSON booleans.
 Value logicalAnd(const Value& a, const Value& b, bool dynamic);

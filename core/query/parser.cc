@@ -99,8 +99,8 @@ class Parser {
         return syntax(t, "unexpected keyword " + describeToken(text_, t) +
                              " (SELECT, FROM, WHERE and INTO are reserved)");
       default:
-        return syntax(t, "expected " + std::string(expectation) + ", found " +
-                             describeToken(text_, t));
+        return syntax(
+            t, "expected " + std::string(expectation) + ", found " + describeToken(text_, t));
     }
   }
 
@@ -131,7 +131,8 @@ class Parser {
       if (!right.ok()) return right;
       SourceSpan span = join(ast_.nodes[lhs].span, ast_.nodes[*right].span);
       lhs = add(Node{NodeKind::kBinary, op.kind, span, spanOf(op), {lhs, *right}, 1, {}});
-      if (ast_.nodes[lhs].depth > kMaxDepth) return syntax(op, "the condition is nested too deeply");
+      if (ast_.nodes[lhs].depth > kMaxDepth)
+        return syntax(op, "the condition is nested too deeply");
     }
     return lhs;
   }
@@ -159,12 +160,13 @@ class Parser {
         const Token& close = peek();
         if (close.kind == TokenKind::kEnd) return syntax(t, "missing closing ')'");
         if (close.kind != TokenKind::kRParen) {
-          if (close.kind == TokenKind::kUnknownChar || close.kind == TokenKind::kUnterminatedString ||
-              close.kind == TokenKind::kQueryPath) {
+          if (close.kind == TokenKind::kUnknownChar ||
+              close.kind == TokenKind::kUnterminatedString || close.kind == TokenKind::kQueryPath) {
             return unexpected(close, "");
           }
-          return syntax(close, "expected ')' to close the '(' at offset " + std::to_string(t.offset) +
-                                   ", found " + describeToken(text_, close));
+          return syntax(close, "expected ')' to close the '(' at offset " +
+                                   std::to_string(t.offset) + ", found " +
+                                   describeToken(text_, close));
         }
         next();
         Node& n = ast_.nodes[*inner];
@@ -196,8 +198,13 @@ class Parser {
           return unexpected(close, "'}' after " + describeToken(text_, prop));
         }
         next();
-        return add(Node{NodeKind::kEscapedProperty, prop.kind, join(spanOf(t), spanOf(close)),
-                        spanOf(prop), {}, 1, {}});
+        return add(Node{NodeKind::kEscapedProperty,
+                        prop.kind,
+                        join(spanOf(t), spanOf(close)),
+                        spanOf(prop),
+                        {},
+                        1,
+                        {}});
       }
       case TokenKind::kId: {
         next();

@@ -39,6 +39,7 @@ uint32_t Program::emit(const BoundExpr& e) {
       break;
     case BoundKind::kNot:
       in.op = OpCode::kNot;
+      in.dynamic = e.dynamic;
       in.a = emit(*e.children[0]);
       break;
     case BoundKind::kArith:
@@ -119,13 +120,14 @@ TriState Program::evaluate(MessageContext& context) const {
         regs[in.dst] = negate(operand(in.a));
         break;
       case OpCode::kNot:
-        regs[in.dst] = logicalNot(operand(in.a));
+        regs[in.dst] = logicalNot(operand(in.a), in.dynamic);
         break;
       case OpCode::kArith:
         regs[in.dst] = arithmetic(static_cast<ArithOp>(in.sub), operand(in.a), operand(in.b));
         break;
       case OpCode::kCompare:
-        regs[in.dst] = compare(in.domain, static_cast<CompareOp>(in.sub), operand(in.a), operand(in.b));
+        regs[in.dst] =
+            compare(in.domain, static_cast<CompareOp>(in.sub), operand(in.a), operand(in.b));
         break;
       case OpCode::kAndShort:
         if (operand(in.a).isBool(false)) {
@@ -169,7 +171,7 @@ TriState Program::evaluate(MessageContext& context) const {
 
 std::string Program::disassemble() const {
   static constexpr std::array<const char*, 11> kNames = {
-      "load_input", "negate", "not", "arith", "compare", "and_short",
+      "load_input", "negate", "not", "arith",    "compare", "and_short",
       "or_short",   "and",    "or",  "coalesce", "call"};
   std::string out;
   auto ref = [&](uint32_t r) {

@@ -40,7 +40,8 @@ Value TreeEvaluator::path(bool body, uint32_t slot, const message::Message& m, b
   const message::PathSet& set = *single_paths_[slot];
   bool ok = false;
   if (body) {
-    if (auto text = reader_.jsonBody(m)) ok = reader_.extract(text->text, text->capacity, set, out_);
+    if (auto text = reader_.jsonBody(m))
+      ok = reader_.extract(text->text, text->capacity, set, out_);
   } else if (m.twin) {
     ok = reader_.extract(m.twin->view(), m.twin->capacity(), set, out_);
   }
@@ -99,7 +100,7 @@ Value TreeEvaluator::eval(const BoundExpr& e, const message::Message& m) {
     case BoundKind::kNegate:
       return negate(eval(*c[0], m));
     case BoundKind::kNot:
-      return logicalNot(eval(*c[0], m));
+      return logicalNot(eval(*c[0], m), e.dynamic);
     case BoundKind::kArith:
       return arithmetic(e.arith, eval(*c[0], m), eval(*c[1], m));
     case BoundKind::kCompare:

@@ -28,9 +28,7 @@ struct Value {
   static Value null() { return {Kind::kNull, false, 0, {}}; }
   static Value ofBool(bool b) { return {Kind::kBool, b, 0, {}}; }
   // NaN is the undefined number: it is stored as kUndefined.
-  static Value ofNumber(double d) {
-    return d != d ? Value{} : Value{Kind::kNumber, false, d, {}};
-  }
+  static Value ofNumber(double d) { return d != d ? Value{} : Value{Kind::kNumber, false, d, {}}; }
   static Value ofString(std::string_view s) { return {Kind::kString, false, 0, s}; }
 
   bool isBool(bool b) const { return kind == Kind::kBool && boolean == b; }

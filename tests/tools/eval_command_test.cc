@@ -144,8 +144,7 @@ TEST_F(EvalCommandTest, NamesMessageFileForMessageInputError) {
   EvalOptions o = queryOptions("true", R"({"appProperties": {"x": 5}})");
   EvalRun r = eval(o);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(o.message_file + ": $.appProperties.x: "), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find(o.message_file + ": $.appProperties.x: "), std::string::npos) << r.err;
 }
 
 TEST_F(EvalCommandTest, RejectsUnknownSource) {

@@ -83,8 +83,8 @@ int runCases(const EvalOptions& options, std::istream& stdin_stream, std::ostrea
     std::optional<query::CaseOutcome> expected;
     if (expect != nullptr) expected = query::parseExpect(*expect);
     if (r.outcome == query::CaseOutcome::kInputError) {
-      bool anticipated = options.check && expected.has_value() &&
-                         *expected == query::CaseOutcome::kInputError;
+      bool anticipated =
+          options.check && expected.has_value() && *expected == query::CaseOutcome::kInputError;
       if (!anticipated) {
         err << name << ':' << line_number << ": case " << id << ": " << r.error << '\n';
         bad_input = true;
@@ -95,8 +95,8 @@ int runCases(const EvalOptions& options, std::istream& stdin_stream, std::ostrea
       ++unchecked;
     } else if (!expected) {
       err << name << ':' << line_number << ": case " << id << ": \"expect\" must be true, false, "
-          << "\"undefined\", \"compile_error\" or \"input_error\", found " << describeExpect(*expect)
-          << '\n';
+          << "\"undefined\", \"compile_error\" or \"input_error\", found "
+          << describeExpect(*expect) << '\n';
       bad_input = true;
     } else if (*expected == r.outcome) {
       ++passed;
@@ -157,9 +157,9 @@ int runSingle(const EvalOptions& options, std::ostream& out, std::ostream& err) 
   }
   query::EvalScratch scratch;
   // The files are the message and the twin themselves: their JSON paths start at "$".
-  query::CaseResult r = query::runQuery(options.query, &*message, twin ? &*twin : nullptr,
-                                        source_value ? &*source_value : nullptr, scratch, "$",
-                                        "$twin");
+  query::CaseResult r =
+      query::runQuery(options.query, &*message, twin ? &*twin : nullptr,
+                      source_value ? &*source_value : nullptr, scratch, "$", "$twin");
   std::string where = options.message_file;
   if (r.outcome == query::CaseOutcome::kInputError && r.error.rfind("$twin", 0) == 0) {
     where = options.twin_file;

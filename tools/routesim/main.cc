@@ -1,6 +1,5 @@
 // routesim: the command. Parses arguments and hands them to the libraries; no logic here.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "tools/routesim/eval_command.h"
