@@ -299,6 +299,19 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   return i == a.size() && j == b.size();
 }
 
+std::string foldCase(std::string_view text) {
+  std::string out(text);
+  bool ascii = true;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return ascii ? out : mapCase(text, upperOf);
+}
+
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   return equalsIgnoreCase(text.substr(0, prefix.size()), prefix);

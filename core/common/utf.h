@@ -49,9 +49,13 @@ size_t firstInvalidUtf8(std::string_view text);
 std::string toLowerInvariant(std::string_view text);
 std::string toUpperInvariant(std::string_view text);
 
-// ASCII case-insensitive equality, as IoT Hub compares property names (OrdinalIgnoreCase on
-// the ASCII names properties may have; other code points compare by simple case folding).
+// Case-insensitive equality as .NET's OrdinalIgnoreCase, which IoT Hub uses for property
+// names: code points compare after invariant upper-casing.
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+
+// The key equalsIgnoreCase compares: the invariant upper-case form (ASCII fast path), so that
+// equalsIgnoreCase(a, b) == (foldCase(a) == foldCase(b)). Fold names once, compare with memcmp.
+std::string foldCase(std::string_view text);
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix);
 
 }  // namespace routesim::utf

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 
@@ -23,6 +24,15 @@ uint32_t PathSet::childField(uint32_t node, const std::string& name) {
   auto child = static_cast<uint32_t>(nodes_.size());
   nodes_.emplace_back();
   nodes_[node].fields.emplace_back(name, child);
+  nodes_[node].max_field_length = std::max(nodes_[node].max_field_length, name.size());
+  auto first = static_cast<unsigned char>(name[0]);
+  nodes_[node].first_bytes[first >> 6] |= uint64_t{1} << (first & 63);
+  if (match_ == KeyMatch::kIgnoreCase) {  // either letter case may start a matching key
+    for (unsigned char c : {static_cast<unsigned char>(std::tolower(first)),
+                            static_cast<unsigned char>(std::toupper(first))}) {
+      nodes_[node].first_bytes[c >> 6] |= uint64_t{1} << (c & 63);
+    }
+  }
   return child;
 }
 
@@ -33,6 +43,7 @@ uint32_t PathSet::childElement(uint32_t node, uint64_t index) {
   auto child = static_cast<uint32_t>(nodes_.size());
   nodes_.emplace_back();
   nodes_[node].elements.emplace_back(index, child);
+  nodes_[node].max_element = std::max(nodes_[node].max_element, index);
   return child;
 }
 
@@ -206,7 +217,7 @@ struct JsonReader::Impl {
     }
   }
 
-  bool visit(od::value v, uint32_t node_id, int depth) {
+  bool visit(od::value& v, uint32_t node_id, int depth) {
     if (depth > json::kMaxNesting) return false;
     od::json_type t;
     if (v.type().get(t)) return false;
@@ -240,8 +251,8 @@ struct JsonReader::Impl {
   bool object(od::object& obj, uint32_t node_id, int depth) {
     const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
     for (auto field_result : obj) {
-      od::field field;
-      if (std::move(field_result).get(field)) return false;
+      if (field_result.error()) return false;
+      od::field& field = field_result.value_unsafe();
       uint32_t child = kNoNode;
       if (node != nullptr && !node->fields.empty()) {
         std::string_view key;
@@ -267,8 +278,8 @@ struct JsonReader::Impl {
     const PathSet::Node* node = node_id == kNoNode ? nullptr : &paths->nodes_[node_id];
     uint64_t index = 0;
     for (auto item_result : arr) {
-      od::value item;
-      if (std::move(item_result).get(item)) return false;
+      if (item_result.error()) return false;
+      od::value& item = item_result.value_unsafe();
       uint32_t child = kNoNode;
       if (node != nullptr) {
         for (const auto& [i, id] : node->elements) {
@@ -280,6 +291,126 @@ struct JsonReader::Impl {
       }
       if (!visit(item, child, depth + 1)) return false;
       ++index;
+    }
+    return true;
+  }
+};
+
+// The On-Demand fast path (Validation::kPaths): keys compared in place against the node's
+// children, values no path reads skipped unread, arrays left after their last wanted index.
+struct FastWalker {
+  JsonReader::Impl& im;
+  const std::vector<PathSet::Node>& nodes;
+  bool maybe_escaped_keys;  // the document has a backslash somewhere
+  bool ignore_case;
+
+  // The child of `node` a raw key (as it appears in the document, after its opening quote)
+  // names, or kNoNode.
+  uint32_t match(const PathSet::Node& node, od::field& field) {
+    const char* raw = field.key().raw();
+    auto first = static_cast<unsigned char>(raw[0]);
+    bool candidate = (node.first_bytes[first >> 6] >> (first & 63)) & 1;
+    if (!candidate && !maybe_escaped_keys && (!ignore_case || first < 0x80)) return kNoNode;
+    if (!ignore_case) {
+      for (const auto& [name, child] : node.fields) {
+        if (raw[0] != name[0]) continue;
+        size_t n = name.size();
+        size_t i = 1;
+        while (i < n && raw[i] == name[i]) ++i;
+        if (i == n && raw[n] == '"') return child;
+      }
+      if (!maybe_escaped_keys) return kNoNode;
+      // An escaped key can only unescape to a name of length L if it has a backslash within
+      // its first L + 1 bytes; look no further than the longest child name.
+      size_t limit = node.max_field_length + 1;
+      bool escaped = false;
+      for (size_t i = 0; i < limit && raw[i] != '"'; ++i) {
+        if (raw[i] == '\\') {
+          escaped = true;
+          break;
+        }
+      }
+      if (!escaped) return kNoNode;
+    }
+    // Letter case ignored, or a key with escapes: compare the unescaped key.
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return kNoNode;
+    for (const auto& [name, child] : node.fields) {
+      if (ignore_case ? utf::equalsIgnoreCase(key, name) : key == name) return child;
+    }
+    return kNoNode;
+  }
+
+  bool value(od::value& v, uint32_t node_id, int depth) {
+    if (depth > json::kMaxNesting) return false;
+    const PathSet::Node& node = nodes[node_id];
+    od::json_type t;
+    if (v.type().get(t)) return false;
+    if (t == od::json_type::object) {
+      if (node.slot >= 0) im.out[static_cast<size_t>(node.slot)].kind = JsonKind::kObject;
+      if (node.fields.empty()) return true;
+      od::object obj;
+      if (v.get_object().get(obj)) return false;
+      return object(obj, node_id, depth);
+    }
+    if (t == od::json_type::array) {
+      if (node.slot >= 0) im.out[static_cast<size_t>(node.slot)].kind = JsonKind::kArray;
+      if (node.elements.empty()) return true;
+      od::array arr;
+      if (v.get_array().get(arr)) return false;
+      return array(arr, node, depth);
+    }
+    if (node.slot < 0) return true;
+    return im.scalar(v, t, im.out[static_cast<size_t>(node.slot)]);
+  }
+
+  bool object(od::object& obj, uint32_t node_id, int depth) {
+    const PathSet::Node& node = nodes[node_id];
+    size_t wanted = node.fields.size();
+    for (auto field_result : obj) {
+      // Used in place: copying the field out of its result costs a store-forwarding stall.
+      if (field_result.error()) return false;
+      od::field& field = field_result.value_unsafe();
+      uint32_t child = match(node, field);
+      if (child == kNoNode || im.seen[child]) continue;  // the first occurrence of a key wins
+      im.seen[child] = 1;
+      // Below the root, once every wanted member is read the rest of the object is skipped
+      // unread (the root is read to its end, so trailing content is still caught).
+      bool last = --wanted == 0 && depth > 1;
+      const PathSet::Node& c = nodes[child];
+      if (c.leaf()) {  // a value read as it is: no recursion
+        od::value& v = field.value();
+        od::json_type t;
+        if (v.type().get(t)) return false;
+        JsonScalar& out = im.out[static_cast<size_t>(c.slot)];
+        if (t == od::json_type::object) {
+          out.kind = JsonKind::kObject;
+        } else if (t == od::json_type::array) {
+          out.kind = JsonKind::kArray;
+        } else if (!im.scalar(v, t, out)) {
+          return false;
+        }
+        if (last) break;
+        continue;
+      }
+      if (!value(field.value(), child, depth + 1)) return false;
+      if (last) break;
+    }
+    return true;
+  }
+
+  bool array(od::array& arr, const PathSet::Node& node, int depth) {
+    uint64_t index = 0;
+    for (auto item_result : arr) {
+      if (item_result.error()) return false;
+      od::value& item = item_result.value_unsafe();
+      for (const auto& [i, child] : node.elements) {
+        if (i == index) {
+          if (!value(item, child, depth + 1)) return false;
+          break;
+        }
+      }
+      if (index++ == node.max_element) break;  // the rest is skipped unread
     }
     return true;
   }
@@ -308,7 +439,13 @@ bool JsonReader::extract(std::string_view text, size_t capacity, const PathSet& 
   im.out = out;
   im.validation = validation;
   im.seen.assign(paths.nodes_.size(), 0);
-  if (!im.object(root, 0, 1)) return fail();
+  if (validation == Validation::kPaths) {
+    FastWalker walker{im, paths.nodes_, std::memchr(text.data(), '\\', text.size()) != nullptr,
+                      paths.keyMatch() == PathSet::KeyMatch::kIgnoreCase};
+    if (!walker.object(root, 0, 1)) return fail();
+  } else if (!im.object(root, 0, 1)) {
+    return fail();
+  }
   // At the end of the input current_location() fails; a location means trailing content.
   const char* rest = nullptr;
   if (doc.current_location().get(rest) == simdjson::SUCCESS && rest != nullptr) return fail();
@@ -318,23 +455,39 @@ bool JsonReader::extract(std::string_view text, size_t capacity, const PathSet& 
   return true;
 }
 
+namespace {
+
+// ASCII case-insensitive equality with a lower-case literal (the content properties IoT Hub
+// recognises are ASCII).
+bool equalsAsciiLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<JsonReader::Text> JsonReader::jsonBody(const Message& message) {
-  const Property* type = message.system_properties.find("contentType");
-  const Property* encoding = message.system_properties.find("contentEncoding");
-  if (type == nullptr || !type->value || encoding == nullptr || !encoding->value)
+  const Property* type = message.system_properties.findFolded("CONTENTTYPE");
+  if (type == nullptr || !type->value || !equalsAsciiLower(*type->value, "application/json")) {
     return std::nullopt;
-  if (!utf::equalsIgnoreCase(*type->value, "application/json")) return std::nullopt;
+  }
+  const Property* encoding = message.system_properties.findFolded("CONTENTENCODING");
+  if (encoding == nullptr || !encoding->value) return std::nullopt;
   std::string_view enc = *encoding->value;
   std::string_view text;
   size_t capacity;
-  if (utf::equalsIgnoreCase(enc, "utf-8")) {
+  if (equalsAsciiLower(enc, "utf-8")) {
     text = message.body.view();
     capacity = message.body.capacity();
-  } else if (utf::equalsIgnoreCase(enc, "utf-16") || utf::equalsIgnoreCase(enc, "utf-32")) {
+  } else if (equalsAsciiLower(enc, "utf-16") || equalsAsciiLower(enc, "utf-32")) {
     std::string& buffer = impl_->transcoded;
-    bool ok = utf::equalsIgnoreCase(enc, "utf-16")
-                  ? utf::utf16leToUtf8(message.body.view(), buffer)
-                  : utf::utf32leToUtf8(message.body.view(), buffer);
+    bool ok = equalsAsciiLower(enc, "utf-16") ? utf::utf16leToUtf8(message.body.view(), buffer)
+                                              : utf::utf32leToUtf8(message.body.view(), buffer);
     if (!ok) return std::nullopt;
     buffer.reserve(buffer.size() + PaddedBytes::kPadding);
     text = buffer;

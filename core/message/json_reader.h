@@ -4,6 +4,7 @@
 // use it. A JsonReader owns simdjson's parser and buffers: one per thread, reused per message.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -40,6 +41,8 @@ struct JsonScalar {
 
 // An immutable-after-build set of JSON paths compiled into a trie. Paths are interned: adding
 // an equal path again (equal ignoring case under kIgnoreCase) returns the same slot.
+struct FastWalker;
+
 class PathSet {
  public:
   enum class KeyMatch : uint8_t { kExact, kIgnoreCase };
@@ -54,9 +57,14 @@ class PathSet {
 
  private:
   friend class JsonReader;
+  friend struct FastWalker;
   struct Node {
     std::vector<std::pair<std::string, uint32_t>> fields;  // member name -> child node
     std::vector<std::pair<uint64_t, uint32_t>> elements;   // array index -> child node
+    uint64_t max_element = 0;                              // the largest index in `elements`
+    size_t max_field_length = 0;                           // the longest name in `fields`
+    std::array<uint64_t, 4> first_bytes{};                 // bit set: some field starts with it
+    bool leaf() const { return fields.empty() && elements.empty(); }
     int32_t slot = -1;
   };
   uint32_t childField(uint32_t node, const std::string& name);
@@ -68,9 +76,12 @@ class PathSet {
   uint32_t slot_count_ = 0;
 };
 
-// How much of a document extract() checks for JSON syntax errors. kFull validates every value
-// (a body with a syntax error anywhere reads as undefined, as IoT Hub parses the whole body);
-// kPaths validates the levels the paths go through and skips other nested values unread.
+// How much of a document extract() checks for JSON syntax errors.
+// kFull validates every value: a body with a syntax error anywhere reads as undefined, as IoT
+//   Hub parses the whole body (routesim eval).
+// kPaths reads like simdjson On-Demand, the router's mode: the document must be one complete
+//   object and every value read must be valid, but values no path reads are skipped unchecked
+//   (and arrays are left after their last wanted index).
 enum class Validation : uint8_t { kFull, kPaths };
 
 class JsonReader {
@@ -98,6 +109,7 @@ class JsonReader {
   std::optional<Text> jsonBody(const Message& message);
 
  private:
+  friend struct FastWalker;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -28,27 +28,27 @@ std::optional<MessageSource> parseSource(std::string_view name) {
 }
 
 void PropertyMap::set(std::string_view name, std::optional<std::string_view> value) {
+  std::string folded = utf::foldCase(name);
+  std::optional<std::string> v =
+      value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
   for (Property& p : items_) {
-    if (utf::equalsIgnoreCase(p.name, name)) {
+    if (p.folded == folded) {
       p.name.assign(name);
-      p.value = value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
+      p.value = std::move(v);
       return;
     }
   }
-  items_.push_back(Property{
-      std::string(name), value ? std::optional<std::string>(std::string(*value)) : std::nullopt});
+  items_.push_back(Property{std::string(name), std::move(v), std::move(folded)});
 }
 
 const Property* PropertyMap::find(std::string_view name) const {
-  for (const Property& p : items_) {
-    if (utf::equalsIgnoreCase(p.name, name)) return &p;
-  }
-  return nullptr;
+  return findFolded(utf::foldCase(name));
 }
 
 bool PropertyMap::erase(std::string_view name) {
+  std::string folded = utf::foldCase(name);
   auto it = std::find_if(items_.begin(), items_.end(),
-                         [&](const Property& p) { return utf::equalsIgnoreCase(p.name, name); });
+                         [&](const Property& p) { return p.folded == folded; });
   if (it == items_.end()) return false;
   items_.erase(it);
   return true;

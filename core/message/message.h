@@ -29,6 +29,7 @@ std::optional<MessageSource> parseSource(std::string_view name);
 struct Property {
   std::string name;
   std::optional<std::string> value;  // nullopt: present without a value (JSON null)
+  std::string folded;                // utf::foldCase(name), the key lookups compare
 };
 
 // An ordered property bag with case-insensitive names; setting a name that is already present
@@ -38,6 +39,16 @@ class PropertyMap {
   void set(std::string_view name, std::optional<std::string_view> value);
   // The property named `name` ignoring case, or nullptr. Linear: bags hold a handful of entries.
   const Property* find(std::string_view name) const;
+  // The same for a name already folded with utf::foldCase: a length check and memcmp per entry.
+  const Property* findFolded(std::string_view folded) const {
+    for (const Property& p : items_) {
+      if (p.folded.size() == folded.size() &&
+          std::char_traits<char>::compare(p.folded.data(), folded.data(), folded.size()) == 0) {
+        return &p;
+      }
+    }
+    return nullptr;
+  }
   bool erase(std::string_view name);
 
   size_t size() const { return items_.size(); }

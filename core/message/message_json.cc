@@ -1,5 +1,7 @@
 #include "core/message/message_json.h"
 
+#include <algorithm>
+
 #include "core/common/base64.h"
 #include "core/common/utf.h"
 
@@ -130,6 +132,46 @@ Result<PaddedBytes> twinFromJson(const json::Value& value, std::string_view path
     }
   }
   return PaddedBytes(value.compact());
+}
+
+Result<std::vector<Message>> readMessageLines(std::string_view text, std::string_view file,
+                                              bool require_device_id) {
+  std::vector<Message> out;
+  size_t line_number = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    auto where = [&](uint32_t offset) {
+      return std::string(file) + ":" + std::to_string(line_number) + ":" +
+             std::to_string(
+                 utf::codePointCount(line.substr(0, std::min<size_t>(offset, line.size()))) + 1) +
+             ": ";
+    };
+    auto value = json::parse(line);
+    if (!value.ok()) {
+      return Error(ErrorCode::kInvalidInput,
+                   where(value.error().span().offset) + value.error().message());
+    }
+    auto message = messageFromJson(*value, "$");
+    if (!message.ok()) {
+      return Error(ErrorCode::kInvalidInput,
+                   where(message.error().span().offset) + message.error().message());
+    }
+    if (require_device_id && message->device_id.empty()) {
+      return Error(ErrorCode::kInvalidInput,
+                   where(value->offset()) +
+                       "$.deviceId: every message needs a deviceId (the device "
+                       "that sends it)");
+    }
+    out.push_back(std::move(*message));
+  }
+  return out;
 }
 
 std::string messageToJson(const Message& message) {

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/common/error.h"
 #include "core/common/json.h"
@@ -26,6 +27,12 @@ Result<Message> messageFromJson(const json::Value& value, std::string_view path)
 
 // Reads a twin document into compact JSON bytes.
 Result<PaddedBytes> twinFromJson(const json::Value& value, std::string_view path);
+
+// Reads NDJSON: one message object per line (blank lines skipped). With `require_device_id`,
+// every message needs a non-empty "deviceId" (a hub receives it). The first bad line is an
+// error "<file>:<line>:<column>: <JSON path>: <what was expected>" (ErrorCode::kInvalidInput).
+Result<std::vector<Message>> readMessageLines(std::string_view text, std::string_view file,
+                                              bool require_device_id);
 
 // Writes a message as message JSON: `body` when the content is JSON that decodes, `bodyText`
 // for other text, `bodyBase64` for bytes that are not text in the message's encoding.

@@ -1,5 +1,9 @@
 #include "core/query/input.h"
 
+#include <array>
+
+#include "core/common/utf.h"
+
 namespace routesim::query {
 namespace {
 
@@ -9,25 +13,15 @@ Value propertyValue(const message::Property* p) {
   return Value::ofString(*p->value);
 }
 
+// JsonKind -> Kind: a missing path reads as null (routing semantics). A table, so converting
+// a document's values is branch-free; the reader leaves unused fields zeroed. A NaN cannot come
+// out of JSON, so numbers need no undefined check.
+constexpr std::array<Kind, 8> kKindOfJson = {Kind::kUndefined, Kind::kNull,   Kind::kNull,
+                                             Kind::kBool,      Kind::kNumber, Kind::kString,
+                                             Kind::kObject,    Kind::kArray};
+
 Value jsonValue(const message::JsonScalar& s) {
-  switch (s.kind) {
-    case message::JsonKind::kUndefined:
-      return Value::undefined();
-    case message::JsonKind::kMissing:
-    case message::JsonKind::kNull:
-      return Value::null();
-    case message::JsonKind::kBool:
-      return Value::ofBool(s.boolean);
-    case message::JsonKind::kNumber:
-      return Value::ofNumber(s.number);
-    case message::JsonKind::kString:
-      return Value::ofString(s.string);
-    case message::JsonKind::kObject:
-      return Value{Kind::kObject, false, 0, {}};
-    case message::JsonKind::kArray:
-      return Value{Kind::kArray, false, 0, {}};
-  }
-  return Value::undefined();
+  return Value(kKindOfJson[static_cast<size_t>(s.kind)], s.boolean, s.number, s.string);
 }
 
 }  // namespace
@@ -44,8 +38,18 @@ uint32_t InputCatalog::intern(InputSlot slot) {
       return static_cast<uint32_t>(i);
     }
   }
+  slot.folded_name = utf::foldCase(slot.name);
+  slot.folded_app_name = utf::foldCase(slot.app_name);
+  auto index = static_cast<uint32_t>(slots_.size());
+  if (slot.kind == InputKind::kBodyPath || slot.kind == InputKind::kTwinChange)
+    body_slots_.push_back(index);
+  if (slot.kind == InputKind::kTwinPath) twin_slots_.push_back(index);
+  if (slot.kind == InputKind::kAppProperty || slot.kind == InputKind::kSystemProperty ||
+      slot.kind == InputKind::kDollarProperty) {
+    property_slots_.push_back(index);
+  }
   slots_.push_back(std::move(slot));
-  return static_cast<uint32_t>(slots_.size() - 1);
+  return index;
 }
 
 uint32_t InputCatalog::property(InputKind kind, std::string_view name, std::string_view app_name) {
@@ -92,6 +96,25 @@ void MessageContext::loadBody() {
   scratch_.body_reader_.extract(body->text, body->capacity, paths, values, scratch_.validation_);
 }
 
+void MessageContext::fillFromDocument(const std::vector<uint32_t>& slots,
+                                      const std::vector<message::JsonScalar>& values) {
+  bool overridable = hasDollarAppProperty();
+  for (uint32_t slot : slots) {
+    const InputSlot& s = catalog_.slots()[slot];
+    if (overridable && !s.app_name.empty()) continue;  // resolve() checks the property first
+    message::JsonKind k = values[s.path].kind;
+    Value v;
+    if (s.kind == InputKind::kTwinChange) {
+      v = k == message::JsonKind::kUndefined ? Value::undefined()
+                                             : Value::ofBool(k != message::JsonKind::kMissing);
+    } else {
+      v = jsonValue(values[s.path]);
+    }
+    scratch_.slot_values_[slot] = v;
+    scratch_.slot_epoch_[slot] = scratch_.epoch_;
+  }
+}
+
 void MessageContext::loadTwin() {
   twin_loaded_ = true;
   const message::PathSet& paths = catalog_.twinPaths();
@@ -105,42 +128,71 @@ void MessageContext::loadTwin() {
                                 scratch_.validation_);
 }
 
+bool MessageContext::hasDollarAppProperty() {
+  if (dollar_app_property_ < 0) {
+    dollar_app_property_ = 0;
+    for (const message::Property& p : message_.app_properties) {
+      if (!p.name.empty() && p.name[0] == '$') dollar_app_property_ = 1;
+    }
+  }
+  return dollar_app_property_ == 1;
+}
+
+void MessageContext::resolveProperties() {
+  bool dollar = hasDollarAppProperty();
+  for (uint32_t slot : catalog_.propertySlots()) {
+    const InputSlot& s = catalog_.slots()[slot];
+    const message::Property* p = nullptr;
+    if (s.kind == InputKind::kAppProperty) {
+      p = message_.app_properties.findFolded(s.folded_name);
+    } else if (s.kind == InputKind::kSystemProperty) {
+      p = message_.system_properties.findFolded(s.folded_name);
+    } else {
+      if (dollar) p = message_.app_properties.findFolded(s.folded_app_name);
+      if (p == nullptr) p = message_.system_properties.findFolded(s.folded_name);
+    }
+    scratch_.slot_values_[slot] = propertyValue(p);
+    scratch_.slot_epoch_[slot] = scratch_.epoch_;
+  }
+}
+
 void MessageContext::resolve(uint32_t slot) {
   const InputSlot& s = catalog_.slots()[slot];
   Value v;
   switch (s.kind) {
     case InputKind::kAppProperty:
-      v = propertyValue(message_.app_properties.find(s.name));
-      break;
     case InputKind::kSystemProperty:
-      v = propertyValue(message_.system_properties.find(s.name));
-      break;
     case InputKind::kDollarProperty:
-      if (const message::Property* p = message_.app_properties.find(s.app_name)) {
-        v = propertyValue(p);
-      } else {
-        v = propertyValue(message_.system_properties.find(s.name));
-      }
-      break;
+      resolveProperties();
+      return;
     case InputKind::kBodyPath:
     case InputKind::kTwinPath: {
-      if (!s.app_name.empty()) {
-        if (const message::Property* p = message_.app_properties.find(s.app_name)) {
+      if (!s.app_name.empty() && hasDollarAppProperty()) {
+        if (const message::Property* p = message_.app_properties.findFolded(s.folded_app_name)) {
           v = propertyValue(p);
           break;
         }
       }
       if (s.kind == InputKind::kBodyPath) {
-        if (!body_loaded_) loadBody();
+        if (!body_loaded_) {
+          loadBody();
+          fillFromDocument(catalog_.bodySlots(), scratch_.body_values_);
+        }
         v = jsonValue(scratch_.body_values_[s.path]);
       } else {
-        if (!twin_loaded_) loadTwin();
+        if (!twin_loaded_) {
+          loadTwin();
+          fillFromDocument(catalog_.twinSlots(), scratch_.twin_values_);
+        }
         v = jsonValue(scratch_.twin_values_[s.path]);
       }
       break;
     }
     case InputKind::kTwinChange: {
-      if (!body_loaded_) loadBody();
+      if (!body_loaded_) {
+        loadBody();
+        fillFromDocument(catalog_.bodySlots(), scratch_.body_values_);
+      }
       message::JsonKind k = scratch_.body_values_[s.path].kind;
       if (k == message::JsonKind::kUndefined) {
         v = Value::undefined();

@@ -30,9 +30,11 @@ enum class InputKind : uint8_t {
 
 struct InputSlot {
   InputKind kind;
-  std::string name;      // property name (system name for kDollarProperty)
-  std::string app_name;  // application property consulted first; empty for none
-  uint32_t path = 0;     // slot in the catalog's body or twin PathSet
+  std::string name;             // property name (system name for kDollarProperty)
+  std::string app_name;         // application property consulted first; empty for none
+  uint32_t path = 0;            // slot in the catalog's body or twin PathSet
+  std::string folded_name;      // utf::foldCase(name): what lookups compare
+  std::string folded_app_name;  // utf::foldCase(app_name)
 };
 
 class InputCatalog {
@@ -47,6 +49,13 @@ class InputCatalog {
   uint32_t twinChange(const message::JsonPath& path);
 
   const std::vector<InputSlot>& slots() const { return slots_; }
+  // The slots that read the body (kBodyPath, kTwinChange) and the twin (kTwinPath): resolved
+  // together, in one loop, when the document is first read.
+  const std::vector<uint32_t>& bodySlots() const { return body_slots_; }
+  const std::vector<uint32_t>& twinSlots() const { return twin_slots_; }
+  // The property slots (kAppProperty, kSystemProperty, kDollarProperty): resolved together on
+  // first use, in one loop.
+  const std::vector<uint32_t>& propertySlots() const { return property_slots_; }
   const message::PathSet& bodyPaths() const { return body_paths_; }
   const message::PathSet& twinPaths() const { return twin_paths_; }
 
@@ -54,6 +63,9 @@ class InputCatalog {
   uint32_t intern(InputSlot slot);
 
   std::vector<InputSlot> slots_;
+  std::vector<uint32_t> body_slots_;
+  std::vector<uint32_t> twin_slots_;
+  std::vector<uint32_t> property_slots_;
   message::PathSet body_paths_;
   message::PathSet twin_paths_;
 };
@@ -106,12 +118,22 @@ class MessageContext {
   void resolve(uint32_t slot);
   void loadBody();
   void loadTwin();
+  void resolveProperties();
+  // Fills the cache for every slot in `slots` that reads `values` directly (no application
+  // property can override it in this message).
+  void fillFromDocument(const std::vector<uint32_t>& slots,
+                        const std::vector<message::JsonScalar>& values);
+
+  // Whether some application property's name starts with '$': only then can one override
+  // `$name`, `$body.path` or `$twin.path` (rare; checked once per message).
+  bool hasDollarAppProperty();
 
   const message::Message& message_;
   const InputCatalog& catalog_;
   EvalScratch& scratch_;
   bool body_loaded_ = false;
   bool twin_loaded_ = false;
+  int8_t dollar_app_property_ = -1;  // unknown until first needed
 };
 
 }  // namespace routesim::query

@@ -32,17 +32,18 @@ class Program {
 
  private:
   enum class OpCode : uint8_t {
-    kLoadInput,  // dst = input(a)
-    kNegate,     // dst = -a
-    kNot,        // dst = NOT a
-    kArith,      // dst = a (sub) b
-    kCompare,    // dst = a (sub) b in domain
-    kAndShort,   // if a is false: dst = false, jump to target
-    kOrShort,    // if a is true: dst = true, jump to target
-    kAnd,        // dst = a AND b
-    kOr,         // dst = a OR b
-    kCoalesce,   // dst = a ?? b in domain
-    kCall,       // dst = fn(args[a .. a+b))
+    kLoadInput,          // dst = input(a)
+    kNegate,             // dst = -a
+    kNot,                // dst = NOT a
+    kArith,              // dst = a (sub) b
+    kCompare,            // dst = a (sub) b in domain
+    kAndShort,           // if a is false: dst = false, jump to target
+    kOrShort,            // if a is true: dst = true, jump to target
+    kAnd,                // dst = a AND b
+    kOr,                 // dst = a OR b
+    kCoalesce,           // dst = a ?? b in domain
+    kCall,               // dst = fn(args[a .. a+b))
+    kCompareInputConst,  // dst = input(a) (sub) constants[b] in domain: the common route shape
   };
 
   struct Instr {

@@ -24,6 +24,21 @@ struct Value {
   double number = 0;
   std::string_view string;
 
+  // Member-wise copies: values are usually built field by field right before they are copied,
+  // and a whole-struct (32-byte vector) copy of such a value stalls store-to-load forwarding.
+  constexpr Value() = default;
+  constexpr Value(Kind k, bool b, double d, std::string_view s)
+      : kind(k), boolean(b), number(d), string(s) {}
+  constexpr Value(const Value& o)
+      : kind(o.kind), boolean(o.boolean), number(o.number), string(o.string) {}
+  constexpr Value& operator=(const Value& o) {
+    kind = o.kind;
+    boolean = o.boolean;
+    number = o.number;
+    string = o.string;
+    return *this;
+  }
+
   static Value undefined() { return {}; }
   static Value null() { return {Kind::kNull, false, 0, {}}; }
   static Value ofBool(bool b) { return {Kind::kBool, b, 0, {}}; }
