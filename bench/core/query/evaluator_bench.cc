@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bench/core/query/telemetry_generator.h"
+#include "tools/telemetry/telemetry_generator.h"
 #include "core/message/json_reader.h"
 #include "core/message/message.h"
 #include "core/query/compiler.h"
@@ -34,6 +34,9 @@
 
 namespace routesim::bench {
 namespace {
+
+using telemetry::makeTelemetryPool;
+using telemetry::routeConditions;
 
 namespace od = simdjson::ondemand;
 using query::TriState;

@@ -1,4 +1,5 @@
-// Seeded, deterministic workloads for the query benchmarks: realistic IoT telemetry messages
+// Seeded, deterministic workloads for benchmarks (`routesim generate`, bench/): realistic IoT
+// telemetry messages
 // (JSON bodies of about 150..1000 bytes with nested objects and arrays, a few application
 // properties, the system properties a device SDK stamps) and route tables of 1, 10 or 100
 // routing conditions of the kinds real hubs use.
@@ -16,7 +17,7 @@
 
 #include "core/message/message.h"
 
-namespace routesim::bench {
+namespace routesim::telemetry {
 
 inline constexpr uint64_t kTelemetrySeed = 0x7E1E'3E72'2024'0001ULL;
 inline constexpr uint64_t kRouteSeed = 0x2047'E5EE'D000'0100ULL;
@@ -43,17 +44,25 @@ inline constexpr int kSiteCount = 12;     // sites "plant-1" .. "plant-12"
 // not JSON to the router).
 class TelemetryGenerator {
  public:
-  explicit TelemetryGenerator(uint64_t seed = kTelemetrySeed) : rng_(seed) {}
+  explicit TelemetryGenerator(uint64_t seed = kTelemetrySeed, int devices = kDeviceCount)
+      : rng_(seed), devices_(devices) {}
 
   message::Message next();
 
  private:
   std::mt19937_64 rng_;
+  int devices_;
   uint64_t seq_ = 0;
 };
 
 // `count` messages from a generator seeded with `seed`.
-std::vector<message::Message> makeTelemetryPool(size_t count, uint64_t seed = kTelemetrySeed);
+std::vector<message::Message> makeTelemetryPool(size_t count, uint64_t seed = kTelemetrySeed,
+                                               int devices = kDeviceCount);
+
+// A routing object (ARM shape) over `conditions`: routes spread round-robin over five custom
+// endpoints (two Event Hubs, a Service Bus queue and topic, a storage container), the fallback
+// route to the built-in endpoint.
+std::string routingObjectJson(const std::vector<std::string>& conditions);
 
 // A route table's conditions. The first 10 are fixed (bench/core/query/evaluator_bench.cc
 // hand-writes exactly these; routeConditions(1) is the first of them); routes 10.. repeat the
@@ -62,4 +71,4 @@ std::vector<message::Message> makeTelemetryPool(size_t count, uint64_t seed = kT
 // device or threshold over one message schema).
 std::vector<std::string> routeConditions(size_t count, uint64_t seed = kRouteSeed);
 
-}  // namespace routesim::bench
+}  // namespace routesim::telemetry

@@ -1,10 +1,12 @@
-#include "bench/core/query/telemetry_generator.h"
+#include "tools/telemetry/telemetry_generator.h"
+
+#include "core/common/json.h"
 
 #include <array>
 #include <cstdio>
 #include <string_view>
 
-namespace routesim::bench {
+namespace routesim::telemetry {
 namespace {
 
 // Integer -> real and integer -> range mappings of our own, so the stream of values depends
@@ -95,7 +97,7 @@ constexpr std::array<std::string_view, 3> kErrors = {"\"E42: sensor timeout\"", 
 message::Message TelemetryGenerator::next() {
   Draw d(rng_);
   const uint64_t seq = seq_++;
-  const Device dev = deviceTraits(d.integer(0, kDeviceCount - 1));
+  const Device dev = deviceTraits(d.integer(0, devices_ - 1));
 
   // Status first: the level application property follows it.
   double s = d.unit();
@@ -199,8 +201,8 @@ message::Message TelemetryGenerator::next() {
   return m;
 }
 
-std::vector<message::Message> makeTelemetryPool(size_t count, uint64_t seed) {
-  TelemetryGenerator gen(seed);
+std::vector<message::Message> makeTelemetryPool(size_t count, uint64_t seed, int devices) {
+  TelemetryGenerator gen(seed, devices);
   std::vector<message::Message> pool;
   pool.reserve(count);
   for (size_t i = 0; i < count; ++i) pool.push_back(gen.next());
@@ -282,4 +284,28 @@ std::vector<std::string> routeConditions(size_t count, uint64_t seed) {
   return out;
 }
 
-}  // namespace routesim::bench
+std::string routingObjectJson(const std::vector<std::string>& conditions) {
+  static constexpr const char* kEndpoints[] = {"hot-eh", "alerts-eh", "ops-queue", "fanout-topic",
+                                               "cold-storage"};
+  std::string out =
+      "{\n  \"endpoints\": {\n"
+      "    \"eventHubs\": [{\"name\": \"hot-eh\"}, {\"name\": \"alerts-eh\"}],\n"
+      "    \"serviceBusQueues\": [{\"name\": \"ops-queue\"}],\n"
+      "    \"serviceBusTopics\": [{\"name\": \"fanout-topic\"}],\n"
+      "    \"storageContainers\": [{\"name\": \"cold-storage\", \"containerName\": \"telemetry\"}]\n"
+      "  },\n  \"routes\": [\n";
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    out += "    {\"name\": \"route-" + std::to_string(i) + "\", \"source\": \"DeviceMessages\", "
+           "\"condition\": ";
+    json::appendQuoted(out, conditions[i]);
+    out += ", \"endpointNames\": [\"" + std::string(kEndpoints[i % 5]) + "\"], \"isEnabled\": true}";
+    out += i + 1 < conditions.size() ? ",\n" : "\n";
+  }
+  out +=
+      "  ],\n  \"fallbackRoute\": {\"name\": \"$fallback\", \"source\": \"DeviceMessages\", "
+      "\"condition\": \"true\", \"endpointNames\": [\"events\"], \"isEnabled\": true},\n"
+      "  \"enrichments\": []\n}\n";
+  return out;
+}
+
+}  // namespace routesim::telemetry

@@ -1,0 +1,516 @@
+#include "core/router/router.h"
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+namespace routesim::router {
+namespace {
+
+// FNV-1a: a stable hash of the device id, so a device maps to the same shard on every run.
+uint64_t hashDevice(std::string_view device_id) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : device_id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
+// Waits a little longer each time it is called while there is nothing to do.
+class Backoff {
+ public:
+  void pause() {
+    if (spins_ < 64) {
+      cpuRelax();
+    } else if (spins_ < 256) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+    ++spins_;
+  }
+  void reset() { spins_ = 0; }
+
+ private:
+  unsigned spins_ = 0;
+};
+
+}  // namespace
+
+struct Router::TableState {
+  std::shared_ptr<const routing::RouteTable> table;
+  std::vector<uint16_t> slot_of;  // table endpoint index -> router endpoint slot
+};
+
+struct Router::Shard {
+  moodycamel::ConcurrentQueue<Envelope> queue;
+  alignas(64) std::atomic<int64_t> size{0};
+  explicit Shard(size_t capacity) : queue(capacity) {}
+};
+
+struct Router::EndpointSlot {
+  size_t index;
+  std::string name;
+  routing::EndpointKind kind;
+  std::unique_ptr<Endpoint> endpoint;
+  moodycamel::ConcurrentQueue<OutboundMessage> queue;
+  alignas(64) std::atomic<int64_t> size{0};
+  alignas(64) std::atomic<bool> claimed{false};
+  // Messages the endpoint refused, redelivered first, in order. Owned by the claimer.
+  std::vector<OutboundMessage> retry;
+
+  EndpointSlot(size_t i, std::string n, routing::EndpointKind k, std::unique_ptr<Endpoint> e,
+               size_t capacity)
+      : index(i), name(std::move(n)), kind(k), endpoint(std::move(e)), queue(capacity) {}
+};
+
+struct Router::Worker {
+  size_t index = 0;
+  query::EvalScratch scratch;
+  routing::RoutingResult result;
+  std::vector<moodycamel::ProducerToken> shard_tokens;  // this worker producing into each shard
+  // This worker producing into each endpoint slot's queue; made on first use.
+  std::vector<std::unique_ptr<moodycamel::ProducerToken>> endpoint_tokens;
+  std::unique_ptr<moodycamel::ConsumerToken> consumer;  // this worker consuming its own shard
+  std::vector<std::vector<OutboundMessage>> outbound;   // per endpoint slot, flushed per batch
+  std::vector<Envelope> batch;
+  std::vector<OutboundMessage> deliver_batch;
+  metrics::WorkerMetrics* metrics = nullptr;
+  // Work accounting: units are accepted messages and deliveries handed to endpoints.
+  alignas(64) std::atomic<uint64_t> added{0};
+  std::atomic<uint64_t> done{0};
+  // Conservation: messages with at least one delivery, and deliveries created.
+  std::atomic<uint64_t> routed_messages{0};
+  std::atomic<uint64_t> deliveries_created{0};
+  // The table epoch this worker last started a batch with (quiescent-state reclamation).
+  alignas(64) std::atomic<uint64_t> observed_epoch{0};
+  size_t drain_cursor = 0;
+
+  void addWork(uint64_t n) {
+    added.store(added.load(std::memory_order_relaxed) + n, std::memory_order_release);
+  }
+  void doneWork(uint64_t n) {
+    done.store(done.load(std::memory_order_relaxed) + n, std::memory_order_release);
+  }
+};
+
+uint64_t Router::now() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+Router::Router(std::shared_ptr<const routing::RouteTable> table, const EndpointRegistry& registry,
+               std::vector<routing::EndpointConfig> configs, RouterOptions options)
+    : options_(options), registry_(registry), configs_(std::move(configs)) {
+  if (options_.workers == 0) options_.workers = std::max(1u, std::thread::hardware_concurrency());
+  options_.max_endpoints = std::max(options_.max_endpoints, table->endpoints().size());
+  for (size_t i = 0; i < options_.workers; ++i) {
+    shards_.push_back(std::make_unique<Shard>(std::min<size_t>(options_.shard_capacity, 1u << 16)));
+  }
+  slots_.resize(options_.max_endpoints);
+  for (size_t i = 0; i <= options_.workers; ++i) {
+    metrics_.push_back(std::make_unique<metrics::WorkerMetrics>(options_.max_endpoints));
+  }
+  auto makeWorker = [&](size_t index) {
+    auto w = std::make_unique<Worker>();
+    w->index = index;
+    // The router reads bodies like On-Demand: unread parts are not syntax-checked.
+    w->scratch.setValidation(message::Validation::kPaths);
+    for (auto& shard : shards_) w->shard_tokens.emplace_back(shard->queue);
+    if (index < shards_.size())
+      w->consumer = std::make_unique<moodycamel::ConsumerToken>(shards_[index]->queue);
+    w->outbound.resize(options_.max_endpoints);
+    w->endpoint_tokens.resize(options_.max_endpoints);
+    w->metrics = metrics_[std::min(index, options_.workers)].get();
+    return w;
+  };
+  for (size_t i = 0; i < options_.workers; ++i) workers_.push_back(makeWorker(i));
+  inline_worker_ = makeWorker(options_.workers);
+  current_.store(makeState(std::move(table)), std::memory_order_release);
+}
+
+Router::~Router() {
+  if (running_.load()) stop();
+  delete current_.load();
+}
+
+Router::TableState* Router::makeState(std::shared_ptr<const routing::RouteTable> table) {
+  auto* state = new TableState();
+  for (const auto& e : table->endpoints()) {
+    size_t count = slot_count_.load(std::memory_order_acquire);
+    size_t slot = count;
+    for (size_t s = 0; s < count; ++s) {
+      if (slots_[s]->name == e.name && slots_[s]->kind == e.kind) {
+        slot = s;
+        break;
+      }
+    }
+    if (slot == count) {
+      if (count >= slots_.size()) {
+        slot = 0;  // out of slots: counted against the built-in endpoint (reported by the caller)
+      } else {
+        const routing::EndpointConfig* config = nullptr;
+        for (const auto& c : configs_) {
+          if (c.name == e.name) config = &c;
+        }
+        slots_[count] = std::make_unique<EndpointSlot>(
+            count, e.name, e.kind, registry_.create(e.kind, e.name, config),
+            std::min<size_t>(options_.endpoint_capacity, 1u << 16));
+        slot_count_.store(count + 1, std::memory_order_release);
+      }
+    }
+    state->slot_of.push_back(static_cast<uint16_t>(slot));
+  }
+  state->table = std::move(table);
+  return state;
+}
+
+std::shared_ptr<const routing::RouteTable> Router::table() const {
+  return current_.load(std::memory_order_acquire)->table;
+}
+
+size_t Router::shardBacklog(size_t shard) const {
+  int64_t n = shards_[shard]->size.load(std::memory_order_relaxed);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+size_t Router::shardOf(std::string_view device_id) const {
+  return static_cast<size_t>(hashDevice(device_id) % shards_.size());
+}
+
+void Router::start(IngressSource* source) {
+  source_ = source;
+  stopping_.store(false);
+  running_.store(true);
+  for (size_t i = 0; i < workers_.size(); ++i) threads_.emplace_back([this, i] { workerLoop(i); });
+}
+
+void Router::stop() {
+  if (!running_.load()) return;
+  drain();
+  stopping_.store(true, std::memory_order_release);
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  running_.store(false);
+}
+
+uint64_t Router::pending() const {
+  // Read completions before additions: an addition always happens before its completion, so
+  // this never under-counts work still in flight.
+  uint64_t done = 0;
+  for (const auto& w : workers_) done += w->done.load(std::memory_order_acquire);
+  done += inline_worker_->done.load(std::memory_order_acquire);
+  uint64_t added = external_added_.load(std::memory_order_acquire);
+  for (const auto& w : workers_) added += w->added.load(std::memory_order_acquire);
+  added += inline_worker_->added.load(std::memory_order_acquire);
+  return added - done;
+}
+
+void Router::drain() {
+  if (!running_.load()) return;  // inline mode finishes each message before returning
+  Backoff backoff;
+  while (pending() != 0 || (source_ != nullptr && !source_->exhausted())) backoff.pause();
+}
+
+SubmitResult Router::submit(const message::Message& message, uint64_t ingress_ns) {
+  return submitTo(nullptr, message, ingress_ns);
+}
+
+SubmitResult Router::submitFrom(size_t worker, const message::Message& message,
+                                uint64_t ingress_ns) {
+  return submitTo(workers_[worker].get(), message, ingress_ns);
+}
+
+SubmitResult Router::submitTo(Worker* producer, const message::Message& message,
+                              uint64_t ingress_ns) {
+  metrics::WorkerMetrics& m = producer ? *producer->metrics : *metrics_.back();
+  auto count = [&](metrics::Counter& c) {
+    if (producer) {
+      c.add();
+    } else {
+      c.addShared();
+    }
+  };
+  count(m.ingress_attempts);
+  if (message::messageSize(message) > message::kMaxMessageBytes) {
+    count(m.ingress_rejected);
+    return SubmitResult::kTooLarge;
+  }
+  Shard& shard = *shards_[shardOf(message.device_id)];
+  if (shard.size.fetch_add(1, std::memory_order_acq_rel) >=
+      static_cast<int64_t>(options_.shard_capacity)) {
+    if (options_.when_full == WhenFull::kBusy) {
+      shard.size.fetch_sub(1, std::memory_order_acq_rel);
+      count(m.busy);
+      count(m.ingress_throttled);
+      return SubmitResult::kBusy;
+    }
+    // Backpressure: wait for room; a worker keeps its own shard and endpoints moving meanwhile.
+    Backoff backoff;
+    while (shard.size.load(std::memory_order_acquire) >
+           static_cast<int64_t>(options_.shard_capacity)) {
+      if (producer != nullptr && producer->consumer != nullptr) {
+        routeBatch(*producer);
+        drainEndpoints(*producer);
+      }
+      backoff.pause();
+    }
+  }
+  count(m.ingress_accepted);
+  if (producer) {
+    producer->addWork(1);
+  } else {
+    external_added_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  Envelope env{&message, ingress_ns};
+  bool ok = producer ? shard.queue.enqueue(producer->shard_tokens[shardOf(message.device_id)], env)
+                     : shard.queue.enqueue(env);
+  if (!ok) {  // allocation failure: undo, as Busy
+    shard.size.fetch_sub(1, std::memory_order_acq_rel);
+    return SubmitResult::kBusy;
+  }
+  return SubmitResult::kAccepted;
+}
+
+SubmitResult Router::processInline(const message::Message& message, uint64_t ingress_ns) {
+  Worker& w = *inline_worker_;
+  w.metrics->ingress_attempts.add();
+  if (message::messageSize(message) > message::kMaxMessageBytes) {
+    w.metrics->ingress_rejected.add();
+    return SubmitResult::kTooLarge;
+  }
+  w.metrics->ingress_accepted.add();
+  w.addWork(1);
+  const TableState& state = *current_.load(std::memory_order_acquire);
+  routeOne(w, state, Envelope{&message, ingress_ns});
+  flushOutbound(w);
+  while (drainEndpoints(w) != 0) {
+  }
+  return SubmitResult::kAccepted;
+}
+
+void Router::routeOne(Worker& w, const TableState& state, const Envelope& env) {
+  const message::Message& m = *env.message;
+  auto source = static_cast<size_t>(m.source);
+  state.table->route(m, w.scratch, w.result);
+  metrics::WorkerMetrics& mt = *w.metrics;
+  if (w.result.outcome == routing::RoutingResult::Outcome::kOrphaned) {
+    mt.orphaned[source].add();
+    w.doneWork(1);
+    return;
+  }
+  w.routed_messages.store(w.routed_messages.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
+  uint64_t handed = 0;
+  for (const routing::Delivery& d : w.result.deliveries) {
+    uint16_t slot = state.slot_of[d.endpoint];
+    if (d.invalid) {
+      mt.endpoints[slot].invalid[source].add();
+      mt.egress_invalid.add();
+      continue;
+    }
+    uint16_t partition = 0;
+    if (d.endpoint == 0) {  // the built-in endpoint is always the table's first
+      partition = static_cast<uint16_t>(
+          routing::builtinPartition(m.device_id, options_.builtin_partitions));
+    }
+    w.outbound[slot].push_back(OutboundMessage{env.message, state.table.get(), env.ingress_ns,
+                                               d.size, d.endpoint, partition, d.fallback});
+    ++handed;
+  }
+  w.deliveries_created.store(
+      w.deliveries_created.load(std::memory_order_relaxed) + w.result.deliveries.size(),
+      std::memory_order_relaxed);
+  // The message's unit becomes one unit per delivery still in flight.
+  w.addWork(handed);
+  w.doneWork(1);
+}
+
+void Router::flushOutbound(Worker& w) {
+  size_t count = slot_count_.load(std::memory_order_acquire);
+  for (size_t s = 0; s < count; ++s) {
+    std::vector<OutboundMessage>& out = w.outbound[s];
+    if (out.empty()) continue;
+    EndpointSlot& slot = *slots_[s];
+    auto n = static_cast<int64_t>(out.size());
+    Backoff backoff;
+    // Backpressure towards the endpoint: help deliver until there is room.
+    while (slot.size.load(std::memory_order_acquire) + n >
+               static_cast<int64_t>(options_.endpoint_capacity) &&
+           slot.size.load(std::memory_order_acquire) > 0) {
+      if (drainEndpoints(w) == 0) backoff.pause();
+    }
+    slot.size.fetch_add(n, std::memory_order_acq_rel);
+    auto& token = w.endpoint_tokens[s];
+    if (!token) token = std::make_unique<moodycamel::ProducerToken>(slot.queue);
+    slot.queue.enqueue_bulk(*token, out.begin(), out.size());
+    out.clear();
+  }
+}
+
+size_t Router::routeBatch(Worker& w) {
+  // Start of a batch: take the current table and tell reclamation which epoch we are in.
+  uint64_t epoch = epoch_.load(std::memory_order_acquire);
+  const TableState& state = *current_.load(std::memory_order_acquire);
+  w.observed_epoch.store(epoch, std::memory_order_release);
+  if (w.consumer == nullptr) return 0;
+  Shard& shard = *shards_[w.index];
+  w.batch.resize(options_.batch_size);
+  size_t n = shard.queue.try_dequeue_bulk(*w.consumer, w.batch.begin(), options_.batch_size);
+  if (n == 0) return 0;
+  shard.size.fetch_sub(static_cast<int64_t>(n), std::memory_order_acq_rel);
+  for (size_t i = 0; i < n; ++i) routeOne(w, state, w.batch[i]);
+  flushOutbound(w);
+  return n;
+}
+
+size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
+  std::vector<OutboundMessage>& batch = w.deliver_batch;
+  batch.clear();
+  // Refused messages first, then the queue, up to one batch.
+  batch.insert(batch.end(), slot.retry.begin(), slot.retry.end());
+  slot.retry.clear();
+  size_t from_queue = 0;
+  if (batch.size() < options_.batch_size) {
+    size_t want = options_.batch_size - batch.size();
+    size_t before = batch.size();
+    batch.resize(before + want);
+    from_queue = slot.queue.try_dequeue_bulk(batch.begin() + static_cast<ptrdiff_t>(before), want);
+    batch.resize(before + from_queue);
+    slot.size.fetch_sub(static_cast<int64_t>(from_queue), std::memory_order_acq_rel);
+  }
+  if (batch.empty()) return 0;
+  DeliveryReport report = slot.endpoint->deliver(batch);
+  size_t delivered = std::min(report.delivered, batch.size());
+  uint64_t t = now();
+  metrics::EndpointCounters& c = w.metrics->endpoints[slot.index];
+  uint64_t fallback = 0;
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < delivered; ++i) {
+    const OutboundMessage& m = batch[i];
+    c.delivered[static_cast<size_t>(m.message->source)].add();
+    c.latency.record(t > m.ingress_ns ? t - m.ingress_ns : 0);
+    bytes += m.size;
+    fallback += m.fallback ? 1 : 0;
+  }
+  c.bytes.add(bytes);
+  c.fallback.add(fallback);
+  w.metrics->egress_success.add(delivered);
+  w.metrics->egress_fallback.add(fallback);
+  if (delivered < batch.size()) {
+    slot.retry.assign(batch.begin() + static_cast<ptrdiff_t>(delivered), batch.end());
+  }
+  w.doneWork(delivered);
+  return delivered;
+}
+
+size_t Router::drainEndpoints(Worker& w) {
+  size_t count = slot_count_.load(std::memory_order_acquire);
+  size_t total = 0;
+  for (size_t k = 0; k < count; ++k) {
+    size_t s = (w.drain_cursor + k) % count;
+    EndpointSlot& slot = *slots_[s];
+    if (slot.size.load(std::memory_order_acquire) <= 0 && slot.retry.empty()) continue;
+    bool expected = false;
+    if (!slot.claimed.compare_exchange_strong(expected, true, std::memory_order_acquire)) continue;
+    total += deliverFrom(w, slot);
+    slot.claimed.store(false, std::memory_order_release);
+  }
+  w.drain_cursor = count ? (w.drain_cursor + 1) % count : 0;
+  return total;
+}
+
+void Router::workerLoop(size_t index) {
+  Worker& w = *workers_[index];
+  Backoff backoff;
+  while (true) {
+    size_t work = 0;
+    if (source_ != nullptr && !source_->exhausted()) work += source_->produce(index, *this);
+    work += routeBatch(w);
+    work += drainEndpoints(w);
+    if (work != 0) {
+      backoff.reset();
+      continue;
+    }
+    if (stopping_.load(std::memory_order_acquire)) break;
+    backoff.pause();
+  }
+}
+
+SwapStats Router::swapTable(std::shared_ptr<const routing::RouteTable> next) {
+  SwapStats stats;
+  auto t0 = std::chrono::steady_clock::now();
+  TableState* state = makeState(std::move(next));
+  TableState* old = current_.exchange(state, std::memory_order_acq_rel);
+  uint64_t epoch = epoch_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  auto t1 = std::chrono::steady_clock::now();
+  stats.publish = t1 - t0;
+  if (running_.load()) {
+    // Every worker starts its next batch (or idle turn) with the new epoch; only then is the
+    // old table unreachable.
+    for (const auto& w : workers_) {
+      while (w->observed_epoch.load(std::memory_order_acquire) < epoch) std::this_thread::yield();
+    }
+  }
+  delete old;
+  stats.quiesce = std::chrono::steady_clock::now() - t1;
+  return stats;
+}
+
+metrics::MetricsSnapshot Router::metrics() const {
+  metrics::MetricsSnapshot s = metrics::MetricsSnapshot::sum(metrics_);
+  s.endpoints.resize(slot_count_.load(std::memory_order_acquire));
+  return s;
+}
+
+std::vector<metrics::EndpointDescription> Router::endpointDescriptions() const {
+  std::vector<metrics::EndpointDescription> out;
+  size_t count = slot_count_.load(std::memory_order_acquire);
+  for (size_t s = 0; s < count; ++s) {
+    out.push_back({slots_[s]->name, std::string(routing::endpointTypeName(slots_[s]->kind)),
+                   std::string(routing::endpointMetricName(slots_[s]->kind))});
+  }
+  return out;
+}
+
+Status Router::checkConservation() const {
+  if (uint64_t in_flight = pending(); in_flight != 0) {
+    return Error(ErrorCode::kInternal, "conservation: " + std::to_string(in_flight) +
+                                           " units still in flight; drain() first");
+  }
+  metrics::MetricsSnapshot s = metrics();
+  uint64_t routed = inline_worker_->routed_messages.load();
+  uint64_t created = inline_worker_->deliveries_created.load();
+  for (const auto& w : workers_) {
+    routed += w->routed_messages.load();
+    created += w->deliveries_created.load();
+  }
+  uint64_t terminal = 0;
+  for (const auto& e : s.endpoints) terminal += e.delivered + e.invalid + e.dropped;
+  if (s.ingress_accepted != s.orphanedTotal() + routed) {
+    return Error(ErrorCode::kInternal,
+                 "conservation: accepted " + std::to_string(s.ingress_accepted) + " != orphaned " +
+                     std::to_string(s.orphanedTotal()) + " + routed " + std::to_string(routed));
+  }
+  if (created != terminal) {
+    return Error(ErrorCode::kInternal, "conservation: deliveries " + std::to_string(created) +
+                                           " != delivered + invalid + dropped " +
+                                           std::to_string(terminal));
+  }
+  return {};
+}
+
+}  // namespace routesim::router

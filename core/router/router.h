@@ -1,0 +1,158 @@
+// The routing pipeline: sharded, lock-free fan-out of device messages to endpoints.
+//
+//   submit() --(bounded MPSC queue per shard; shard = hash(deviceId) % shards)--> worker
+//     worker: route against the current RouteTable, count, hand each delivery to its endpoint
+//   --(bounded MPMC queue per endpoint)--> whichever worker claims the endpoint delivers a batch
+//
+// A device always maps to the same shard and every queue is FIFO per producer, and an endpoint
+// is drained by one worker at a time, so per-device order holds end to end. A full queue is
+// backpressure (the submitter helps and waits) or a Busy answer, never a silent drop. The route
+// table is replaced whole while messages flow: a worker takes the current table once per batch
+// (an atomic load) and old tables are freed once every worker has moved on (quiescent-state
+// reclamation), so the message path takes no lock. Every accepted message ends orphaned or as
+// one terminal outcome (delivered, invalid, dropped) per endpoint it was routed to;
+// checkConservation() proves the totals add up.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/message/message.h"
+#include "core/metrics/routing_metrics.h"
+#include "core/router/endpoint.h"
+#include "core/routing/route_table.h"
+
+namespace routesim::router {
+
+class Router;
+
+// A source of messages that the workers themselves pull from (the bench's traffic), so that
+// producing, routing and delivering share the same threads.
+class IngressSource {
+ public:
+  virtual ~IngressSource() = default;
+  // Submits some messages through `router.submitFrom(worker, ...)`; returns how many.
+  virtual size_t produce(size_t worker, Router& router) = 0;
+  // True once the source will produce nothing more.
+  virtual bool exhausted() const = 0;
+};
+
+enum class WhenFull : uint8_t {
+  kBackpressure,  // the submitter helps drain and waits for room
+  kBusy,          // submit() returns kBusy at once
+};
+
+enum class SubmitResult : uint8_t { kAccepted, kBusy, kTooLarge };
+
+struct RouterOptions {
+  size_t workers = 0;                   // 0: the hardware threads
+  size_t shard_capacity = 1u << 16;     // messages queued per shard
+  size_t endpoint_capacity = 1u << 16;  // deliveries queued per endpoint
+  size_t batch_size = 128;              // dequeue / deliver batch
+  WhenFull when_full = WhenFull::kBackpressure;
+  size_t max_endpoints = 32;  // endpoint slots (tables may add endpoints up to this)
+  uint32_t builtin_partitions = 4;  // partitions of the built-in endpoint (IoT Hub: 2-32)
+};
+
+struct SwapStats {
+  std::chrono::nanoseconds publish{0};  // store of the new table
+  std::chrono::nanoseconds quiesce{0};  // until every worker routes with it; old table freed
+};
+
+class Router {
+ public:
+  // `registry` creates an endpoint for each endpoint of each table, by name (kept across
+  // swaps). `configs` gives each custom endpoint's configuration to the registry (may be empty).
+  Router(std::shared_ptr<const routing::RouteTable> table, const EndpointRegistry& registry,
+         std::vector<routing::EndpointConfig> configs, RouterOptions options = {});
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Starts the worker threads; `source`, if given, is polled by the workers for traffic.
+  void start(IngressSource* source = nullptr);
+  // Waits until every accepted message reached its terminal outcome (and the source, if any,
+  // is exhausted), then stops the workers.
+  void stop();
+
+  // Submits a message from any thread. The message must stay alive until drain() / stop()
+  // return. `ingress_ns` is the router clock's time of arrival (see now()).
+  SubmitResult submit(const message::Message& message, uint64_t ingress_ns);
+  // The same from worker `worker` inside IngressSource::produce (uses its producer tokens).
+  SubmitResult submitFrom(size_t worker, const message::Message& message, uint64_t ingress_ns);
+
+  // Routes and delivers `message` entirely on the calling thread (no workers): the
+  // deterministic mode for replay. Do not mix with start().
+  SubmitResult processInline(const message::Message& message, uint64_t ingress_ns);
+
+  // Blocks until every accepted message reached a terminal outcome.
+  void drain();
+
+  // Replaces the route table. Returns when no worker can still be using the old one.
+  SwapStats swapTable(std::shared_ptr<const routing::RouteTable> next);
+  std::shared_ptr<const routing::RouteTable> table() const;
+
+  metrics::MetricsSnapshot metrics() const;
+  // Endpoint slot descriptions, in metrics' endpoint order.
+  std::vector<metrics::EndpointDescription> endpointDescriptions() const;
+  // Every accepted message is orphaned or has terminal outcomes for all its deliveries.
+  // Call when quiescent (after drain()).
+  Status checkConservation() const;
+
+  size_t workerCount() const { return workers_.size(); }
+  // Messages waiting in shard `shard`'s queue (approximate while workers run).
+  size_t shardBacklog(size_t shard) const;
+  size_t shardOf(std::string_view device_id) const;
+  static uint64_t now();  // nanoseconds, steady clock
+
+ private:
+  struct Envelope {
+    const message::Message* message;
+    uint64_t ingress_ns;
+  };
+  struct TableState;
+  struct Shard;
+  struct EndpointSlot;
+  struct Worker;
+
+  SubmitResult submitTo(Worker* producer, const message::Message& message, uint64_t ingress_ns);
+  void workerLoop(size_t index);
+  size_t routeBatch(Worker& w);
+  size_t drainEndpoints(Worker& w);
+  size_t deliverFrom(Worker& w, EndpointSlot& slot);
+  void routeOne(Worker& w, const TableState& state, const Envelope& env);
+  void flushOutbound(Worker& w);
+  TableState* makeState(std::shared_ptr<const routing::RouteTable> table);
+  uint64_t pending() const;
+
+  RouterOptions options_;
+  const EndpointRegistry& registry_;
+  std::vector<routing::EndpointConfig> configs_;
+
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::vector<std::unique_ptr<EndpointSlot>> slots_;  // fixed size: options_.max_endpoints
+  std::atomic<size_t> slot_count_{0};
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<metrics::WorkerMetrics>> metrics_;  // [worker], plus one external
+  std::vector<std::thread> threads_;
+
+  std::atomic<TableState*> current_{nullptr};
+  std::atomic<uint64_t> epoch_{1};
+  std::unique_ptr<TableState> inline_retired_;
+
+  IngressSource* source_ = nullptr;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> running_{false};
+  // Work units for submissions from threads that are not workers.
+  std::atomic<uint64_t> external_added_{0};
+  std::unique_ptr<Worker> inline_worker_;
+};
+
+}  // namespace routesim::router

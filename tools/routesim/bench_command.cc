@@ -1,0 +1,308 @@
+#include "tools/routesim/bench_command.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "core/common/file_io.h"
+#include "core/common/json.h"
+#include "core/message/message_json.h"
+#include "core/message/stamp.h"
+#include "core/router/router.h"
+#include "core/routing/route_table.h"
+#include "core/routing/routing_config.h"
+
+namespace routesim::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;
+
+// Feeds the corpus from the workers themselves: worker w sends, in corpus order, the messages
+// of the devices its shard owns, so per-device order is the corpus order and no extra thread
+// competes for the cores. Closed loop: keeps a few batches queued. Open loop (--rate): sends
+// each message at its scheduled time and stamps it with that time, so latency includes any lag.
+class BenchSource final : public router::IngressSource {
+ public:
+  BenchSource(const router::Router& router, const std::vector<message::Message>& messages,
+              std::optional<uint64_t> passes, std::optional<double> rate, size_t batch)
+      : passes_(passes), batch_(batch), feeders_(router.workerCount()) {
+    for (const message::Message& m : messages)
+      feeders_[router.shardOf(m.device_id)].list.push_back(&m);
+    for (Feeder& f : feeders_) {
+      if (rate && !messages.empty()) {
+        f.rate = *rate * static_cast<double>(f.list.size()) / static_cast<double>(messages.size());
+      }
+      if (f.list.empty() || (passes_ && *passes_ == 0)) f.done.store(true);
+    }
+    open_loop_ = rate.has_value();
+  }
+
+  void begin(uint64_t start_ns) { start_ns_ = start_ns; }
+  void stopFeeding() { stop_.store(true, std::memory_order_release); }
+
+  size_t produce(size_t worker, router::Router& router) override {
+    Feeder& f = feeders_[worker];
+    if (f.done.load(std::memory_order_relaxed)) return 0;
+    if (stop_.load(std::memory_order_acquire)) {
+      f.done.store(true, std::memory_order_release);
+      return 0;
+    }
+    size_t n;
+    uint64_t now = router::Router::now();
+    if (open_loop_) {
+      double due = static_cast<double>(now - start_ns_) * 1e-9 * f.rate;
+      n = due > static_cast<double>(f.sent) ? static_cast<size_t>(due - static_cast<double>(f.sent))
+                                            : 0;
+      n = std::min<size_t>(n, 4 * batch_);
+    } else {
+      if (router.shardBacklog(worker) > 4 * batch_) return 0;
+      n = batch_;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t ingress = now;
+      if (open_loop_) {
+        ingress = start_ns_ + static_cast<uint64_t>(static_cast<double>(f.sent) / f.rate * 1e9);
+      }
+      router.submitFrom(worker, *f.list[f.cursor], ingress);
+      ++f.sent;
+      if (++f.cursor == f.list.size()) {
+        f.cursor = 0;
+        if (passes_ && ++f.passes == *passes_) {
+          f.done.store(true, std::memory_order_release);
+          return i + 1;
+        }
+      }
+    }
+    return n;
+  }
+
+  bool exhausted() const override {
+    for (const Feeder& f : feeders_) {
+      if (!f.done.load(std::memory_order_acquire)) return false;
+    }
+    return true;
+  }
+
+ private:
+  struct Feeder {
+    std::vector<const message::Message*> list;
+    size_t cursor = 0;
+    uint64_t passes = 0;
+    uint64_t sent = 0;
+    double rate = 0;
+    std::atomic<bool> done{false};
+  };
+
+  std::optional<uint64_t> passes_;
+  size_t batch_;
+  bool open_loop_ = false;
+  uint64_t start_ns_ = 0;
+  std::atomic<bool> stop_{false};
+  std::vector<Feeder> feeders_;
+};
+
+struct RunResult {
+  metrics::MetricsSnapshot metrics;
+  std::vector<metrics::EndpointDescription> endpoints;
+  double seconds = 0;
+};
+
+RunResult runOnce(const std::shared_ptr<const routing::RouteTable>& table,
+                  const std::vector<routing::EndpointConfig>& configs,
+                  const std::vector<message::Message>& messages, const BenchOptions& options,
+                  std::optional<uint64_t> passes, std::optional<double> seconds, bool progress,
+                  std::ostream& err) {
+  router::EndpointRegistry registry;
+  router::registerCountingEndpoints(registry);
+  router::RouterOptions ro;
+  ro.workers = options.threads;
+  router::Router router(table, registry, configs, ro);
+  BenchSource source(router, messages, passes, options.rate, 64);
+  auto t0 = std::chrono::steady_clock::now();
+  source.begin(router::Router::now());
+  router.start(&source);
+  if (seconds) {
+    auto deadline = t0 + std::chrono::duration<double>(*seconds);
+    auto next_report = t0 + std::chrono::seconds(1);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (progress && std::chrono::steady_clock::now() >= next_report) {
+        double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        uint64_t n = router.metrics().ingress_attempts;
+        err << "\r  " << std::fixed << std::setprecision(1) << elapsed << " s  "
+            << static_cast<uint64_t>(static_cast<double>(n) / elapsed) << " msg/s   " << std::flush;
+        next_report += std::chrono::seconds(1);
+      }
+    }
+    source.stopFeeding();
+  }
+  router.stop();  // drains: every accepted message reaches its outcome
+  auto t1 = std::chrono::steady_clock::now();
+  if (progress && seconds) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+  RunResult r;
+  r.seconds = std::chrono::duration<double>(t1 - t0).count();
+  r.metrics = router.metrics();
+  r.endpoints = router.endpointDescriptions();
+  Status conservation = router.checkConservation();
+  if (!conservation.ok()) err << "routesim bench: " << conservation.error().message() << '\n';
+  return r;
+}
+
+std::string groupDigits(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+std::string micros(uint64_t ns) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(ns < 10000 ? 2 : 1) << static_cast<double>(ns) / 1000.0;
+  return o.str();
+}
+
+}  // namespace
+
+int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.seconds && options.passes) {
+    err << "routesim bench: give --seconds or --passes, not both\n";
+    return kExitBadInput;
+  }
+  if (options.seconds && !(*options.seconds > 0)) {
+    err << "routesim bench: --seconds must be positive\n";
+    return kExitBadInput;
+  }
+  if (options.rate && !(*options.rate > 0)) {
+    err << "routesim bench: --rate must be a positive number of messages per second\n";
+    return kExitBadInput;
+  }
+
+  auto routes_text = readFile(options.routes_file);
+  if (!routes_text.ok()) {
+    err << "routesim bench: " << routes_text.error().message() << '\n';
+    return kExitBadInput;
+  }
+  auto routes_json = json::parse(*routes_text);
+  if (!routes_json.ok()) {
+    ConfigIssues parse_issue;
+    parse_issue.error("$", "InvalidJson", routes_json.error().message(),
+                      routes_json.error().span().offset);
+    err << parse_issue.format(options.routes_file, *routes_text);
+    return kExitBadInput;
+  }
+  ConfigIssues issues;
+  routing::RoutingConfig config =
+      routing::readRoutingConfig(*routes_json, "$", routing::RoutingLimits{}, issues);
+  routing::RouteTable::BuildOptions build;
+  build.hub_name = options.hub_name;
+  auto table = routing::RouteTable::build(config, build, issues);
+  if (!issues.items().empty()) err << issues.format(options.routes_file, *routes_text);
+  if (issues.hasErrors()) {
+    err << "routesim bench: " << options.routes_file << ": " << issues.errorCount()
+        << " error(s); the routing object is not valid\n";
+    return kExitBadInput;
+  }
+
+  auto messages_text = readFile(options.messages_file);
+  if (!messages_text.ok()) {
+    err << "routesim bench: " << messages_text.error().message() << '\n';
+    return kExitBadInput;
+  }
+  auto messages = message::readMessageLines(*messages_text, options.messages_file, true);
+  if (!messages.ok()) {
+    err << "routesim bench: " << messages.error().message() << '\n';
+    return kExitBadInput;
+  }
+  if (messages->empty()) {
+    err << "routesim bench: " << options.messages_file << ": no messages\n";
+    return kExitBadInput;
+  }
+  // The hub stamps each message as it receives it; the bench stamps once, at load.
+  auto received = std::chrono::system_clock::now();
+  for (message::Message& m : *messages) message::stampIngress(m, received);
+
+  bool progress = options.progress && isatty(STDERR_FILENO) != 0;
+  std::optional<uint64_t> passes = options.passes;
+  std::optional<double> seconds = options.seconds;
+  if (!passes && !seconds) seconds = 10.0;
+  if (seconds) {
+    // Warm-up, not counted: caches, page faults, branch predictors, the thread pool.
+    runOnce(table, config.endpoints, *messages, options, std::nullopt,
+            std::min(1.0, std::max(0.1, *seconds / 10)), false, err);
+  }
+  RunResult r =
+      runOnce(table, config.endpoints, *messages, options, passes, seconds, progress, err);
+
+  const metrics::MetricsSnapshot& m = r.metrics;
+  uint64_t total = m.ingress_attempts;
+  double rate = r.seconds > 0 ? static_cast<double>(total) / r.seconds : 0;
+  uint64_t fallback = 0;
+  uint64_t invalid = 0;
+  uint64_t dropped = 0;
+  for (const auto& e : m.endpoints) {
+    fallback += e.fallback;
+    invalid += e.invalid;
+    dropped += e.dropped;
+  }
+
+  // The readable table.
+  out << "routesim bench: " << table->routeCount() << " routes, " << table->endpoints().size()
+      << " endpoints, " << messages->size() << " messages, " << r.metrics.endpoints.size()
+      << " sinks, "
+      << (options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()))
+      << " threads\n";
+  out << "  messages     " << groupDigits(total) << " in " << std::fixed << std::setprecision(2)
+      << r.seconds << " s = " << groupDigits(static_cast<uint64_t>(rate)) << " msg/s\n";
+  out << "  latency      p50 " << micros(m.latency.percentile(50)) << " us, p90 "
+      << micros(m.latency.percentile(90)) << ", p99 " << micros(m.latency.percentile(99))
+      << ", p99.9 " << micros(m.latency.percentile(99.9)) << ", max " << micros(m.latency.max())
+      << "\n";
+  out << "  endpoint                         matched\n";
+  for (size_t i = 0; i < r.endpoints.size(); ++i) {
+    std::string name = r.endpoints[i].name;
+    out << "  " << name << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ')
+        << std::setw(12) << groupDigits(m.endpoints[i].delivered - m.endpoints[i].fallback) << "\n";
+  }
+  out << "  fallback " << groupDigits(fallback) << ", orphaned " << groupDigits(m.orphanedTotal())
+      << ", invalid " << groupDigits(invalid) << ", rejected " << groupDigits(m.ingress_rejected)
+      << ", dropped " << groupDigits(dropped) << "\n";
+
+  // The JSON summary, last.
+  std::string j = "{\"messages\":" + std::to_string(total) + ",\"seconds\":";
+  json::appendNumber(j, std::round(r.seconds * 1e6) / 1e6);
+  j += ",\"messagesPerSecond\":";
+  json::appendNumber(j, std::round(rate));
+  j += ",\"latencyMicros\":{";
+  const std::pair<const char*, double> points[] = {
+      {"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
+  for (const auto& [name, p] : points) {
+    j += "\"" + std::string(name) + "\":";
+    json::appendNumber(j, std::round(static_cast<double>(m.latency.percentile(p)) / 10.0) / 100.0);
+    j += ",";
+  }
+  j += "\"max\":";
+  json::appendNumber(j, std::round(static_cast<double>(m.latency.max()) / 10.0) / 100.0);
+  j += "},\"matched\":{";
+  for (size_t i = 0; i < r.endpoints.size(); ++i) {
+    if (i) j += ",";
+    json::appendQuoted(j, r.endpoints[i].name);
+    j += ":" + std::to_string(m.endpoints[i].delivered - m.endpoints[i].fallback);
+  }
+  j += "},\"fallback\":" + std::to_string(fallback) +
+       ",\"orphaned\":" + std::to_string(m.orphanedTotal()) +
+       ",\"invalid\":" + std::to_string(invalid) +
+       ",\"rejected\":" + std::to_string(m.ingress_rejected) +
+       ",\"dropped\":" + std::to_string(dropped) + "}";
+  out << j << '\n';
+  return kExitOk;
+}
+
+}  // namespace routesim::cli

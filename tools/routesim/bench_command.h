@@ -1,0 +1,27 @@
+// `routesim bench`: route a corpus of messages through a hub's route table as fast as the
+// machine allows (or at a fixed offered rate) and report throughput, latency percentiles and
+// exact per-endpoint counts (DESIGN.md "Interfaces", routesim bench).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace routesim::cli {
+
+struct BenchOptions {
+  std::string messages_file;       // NDJSON of message JSON, each with a deviceId
+  std::string routes_file;         // the bare `routing` object of an IoT Hub resource
+  size_t threads = 0;              // 0: hardware threads
+  std::optional<double> seconds;   // closed-loop run time (default 10) after a warm-up
+  std::optional<uint64_t> passes;  // exactly this many passes over the messages, no warm-up
+  std::optional<double> rate;      // offered load in messages per second (open loop)
+  std::string hub_name = "routesim-hub";
+  bool progress = true;  // a progress line on stderr when it is a terminal
+};
+
+// Exit code: 0 success; 2 bad input (unreadable or invalid files, bad options).
+int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace routesim::cli
