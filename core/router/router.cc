@@ -86,6 +86,7 @@ struct Router::Worker {
   std::unique_ptr<moodycamel::ConsumerToken> consumer;  // this worker consuming its own shard
   std::vector<std::vector<OutboundMessage>> outbound;   // per endpoint slot, flushed per batch
   std::vector<Envelope> batch;
+  std::vector<Envelope> submit_batch;
   std::vector<OutboundMessage> deliver_batch;
   metrics::WorkerMetrics* metrics = nullptr;
   // Work accounting: units are accepted messages and deliveries handed to endpoints.
@@ -245,7 +246,8 @@ SubmitResult Router::submitTo(Worker* producer, const message::Message& message,
     }
   };
   count(m.ingress_attempts);
-  if (message::messageSize(message) > message::kMaxMessageBytes) {
+  size_t size = message::messageSize(message);
+  if (size > message::kMaxMessageBytes) {
     count(m.ingress_rejected);
     return SubmitResult::kTooLarge;
   }
@@ -275,7 +277,7 @@ SubmitResult Router::submitTo(Worker* producer, const message::Message& message,
   } else {
     external_added_.fetch_add(1, std::memory_order_acq_rel);
   }
-  Envelope env{&message, ingress_ns};
+  Envelope env{&message, ingress_ns, static_cast<uint32_t>(size)};
   bool ok = producer ? shard.queue.enqueue(producer->shard_tokens[shardOf(message.device_id)], env)
                      : shard.queue.enqueue(env);
   if (!ok) {  // allocation failure: undo, as Busy
@@ -285,17 +287,49 @@ SubmitResult Router::submitTo(Worker* producer, const message::Message& message,
   return SubmitResult::kAccepted;
 }
 
+size_t Router::submitOwnShardBatch(size_t worker, std::span<const message::Message* const> messages,
+                                   std::span<const uint64_t> ingress_ns) {
+  Worker& w = *workers_[worker];
+  metrics::WorkerMetrics& m = *w.metrics;
+  Shard& shard = *shards_[worker];
+  std::vector<Envelope>& batch = w.submit_batch;
+  batch.clear();
+  for (size_t i = 0; i < messages.size(); ++i) {
+    size_t size = message::messageSize(*messages[i]);
+    if (size > message::kMaxMessageBytes) {
+      m.ingress_rejected.add();
+      continue;
+    }
+    batch.push_back(Envelope{messages[i], ingress_ns[i], static_cast<uint32_t>(size)});
+  }
+  m.ingress_attempts.add(messages.size());
+  if (batch.empty()) return 0;
+  auto n = static_cast<int64_t>(batch.size());
+  Backoff backoff;
+  while (shard.size.load(std::memory_order_acquire) + n > static_cast<int64_t>(options_.shard_capacity) &&
+         shard.size.load(std::memory_order_acquire) > 0) {
+    // Our own shard is full: route some of it first.
+    if (routeBatch(w) == 0 && drainEndpoints(w) == 0) backoff.pause();
+  }
+  shard.size.fetch_add(n, std::memory_order_acq_rel);
+  m.ingress_accepted.add(batch.size());
+  w.addWork(batch.size());
+  shard.queue.enqueue_bulk(w.shard_tokens[worker], batch.begin(), batch.size());
+  return batch.size();
+}
+
 SubmitResult Router::processInline(const message::Message& message, uint64_t ingress_ns) {
   Worker& w = *inline_worker_;
   w.metrics->ingress_attempts.add();
-  if (message::messageSize(message) > message::kMaxMessageBytes) {
+  size_t size = message::messageSize(message);
+  if (size > message::kMaxMessageBytes) {
     w.metrics->ingress_rejected.add();
     return SubmitResult::kTooLarge;
   }
   w.metrics->ingress_accepted.add();
   w.addWork(1);
   const TableState& state = *current_.load(std::memory_order_acquire);
-  routeOne(w, state, Envelope{&message, ingress_ns});
+  routeOne(w, state, Envelope{&message, ingress_ns, static_cast<uint32_t>(size)});
   flushOutbound(w);
   while (drainEndpoints(w) != 0) {
   }
@@ -305,7 +339,7 @@ SubmitResult Router::processInline(const message::Message& message, uint64_t ing
 void Router::routeOne(Worker& w, const TableState& state, const Envelope& env) {
   const message::Message& m = *env.message;
   auto source = static_cast<size_t>(m.source);
-  state.table->route(m, w.scratch, w.result);
+  state.table->route(m, w.scratch, w.result, env.size);
   metrics::WorkerMetrics& mt = *w.metrics;
   if (w.result.outcome == routing::RoutingResult::Outcome::kOrphaned) {
     mt.orphaned[source].add();

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -87,6 +88,11 @@ class Router {
   SubmitResult submit(const message::Message& message, uint64_t ingress_ns);
   // The same from worker `worker` inside IngressSource::produce (uses its producer tokens).
   SubmitResult submitFrom(size_t worker, const message::Message& message, uint64_t ingress_ns);
+  // Submits messages that all belong to `worker`'s own shard, in order, in one hand-off (one
+  // queue operation and one counter update for the batch). Returns how many were accepted
+  // (the rest were too large and counted as rejected). Always backpressure.
+  size_t submitOwnShardBatch(size_t worker, std::span<const message::Message* const> messages,
+                             std::span<const uint64_t> ingress_ns);
 
   // Routes and delivers `message` entirely on the calling thread (no workers): the
   // deterministic mode for replay. Do not mix with start().
@@ -116,6 +122,7 @@ class Router {
   struct Envelope {
     const message::Message* message;
     uint64_t ingress_ns;
+    uint32_t size;  // message::messageSize, computed once at ingress
   };
   struct TableState;
   struct Shard;

@@ -128,7 +128,7 @@ size_t RouteTable::enrichmentValues(
 }
 
 void RouteTable::route(const message::Message& message, query::EvalScratch& scratch,
-                       RoutingResult& out) const {
+                       RoutingResult& out, size_t size) const {
   out.clear();
   query::MessageContext context(message, catalog_, scratch);
   std::bitset<kMaxEndpoints> hit;
@@ -159,18 +159,18 @@ void RouteTable::route(const message::Message& message, query::EvalScratch& scra
     return;
   }
   out.outcome = fallback ? RoutingResult::Outcome::kFallback : RoutingResult::Outcome::kRouted;
-  size_t base_size = message::messageSize(message);
+  size_t base_size = size != 0 ? size : message::messageSize(message);
   for (size_t i = 0; i < endpoints_.size(); ++i) {
     if (!hit.test(i)) continue;
     Delivery d;
     d.endpoint = static_cast<uint16_t>(i);
     d.fallback = fallback;
-    size_t size = base_size;
+    size_t enriched = base_size;
     if (!enrichments_[i].empty() && enrichable(message.source)) {
-      size += enrichmentValues(context, d.endpoint, nullptr);
+      enriched += enrichmentValues(context, d.endpoint, nullptr);
     }
-    d.size = static_cast<uint32_t>(size);
-    d.invalid = size > message::kMaxMessageBytes;
+    d.size = static_cast<uint32_t>(enriched);
+    d.invalid = enriched > message::kMaxMessageBytes;
     out.deliveries.push_back(d);
   }
 }

@@ -72,9 +72,10 @@ class RouteTable {
   bool hasFallback() const { return fallback_ != nullptr; }
   const query::InputCatalog& catalog() const { return catalog_; }
 
-  // Decides where `message` goes. Thread-safe; allocation-free in steady state.
-  void route(const message::Message& message, query::EvalScratch& scratch,
-             RoutingResult& out) const;
+  // Decides where `message` goes. Thread-safe; allocation-free in steady state. `size` is
+  // message::messageSize(message) when the caller already has it (0: computed here).
+  void route(const message::Message& message, query::EvalScratch& scratch, RoutingResult& out,
+             size_t size = 0) const;
 
   // The message as `endpoint` receives it: with that endpoint's enrichments as application
   // properties (the literal text where a $twin path is missing, as IoT Hub stamps it).

@@ -66,20 +66,20 @@ class BenchSource final : public router::IngressSource {
       if (router.shardBacklog(worker) > 4 * batch_) return 0;
       n = batch_;
     }
+    n = std::min(n, f.list.size() - f.cursor);  // up to the end of this pass
+    if (n == 0) return 0;
+    f.times.resize(n);
     for (size_t i = 0; i < n; ++i) {
-      uint64_t ingress = now;
-      if (open_loop_) {
-        ingress = start_ns_ + static_cast<uint64_t>(static_cast<double>(f.sent) / f.rate * 1e9);
-      }
-      router.submitFrom(worker, *f.list[f.cursor], ingress);
-      ++f.sent;
-      if (++f.cursor == f.list.size()) {
-        f.cursor = 0;
-        if (passes_ && ++f.passes == *passes_) {
-          f.done.store(true, std::memory_order_release);
-          return i + 1;
-        }
-      }
+      f.times[i] = open_loop_
+                       ? start_ns_ + static_cast<uint64_t>(static_cast<double>(f.sent + i) / f.rate * 1e9)
+                       : now;
+    }
+    router.submitOwnShardBatch(worker, std::span(f.list).subspan(f.cursor, n), f.times);
+    f.sent += n;
+    f.cursor += n;
+    if (f.cursor == f.list.size()) {
+      f.cursor = 0;
+      if (passes_ && ++f.passes == *passes_) f.done.store(true, std::memory_order_release);
     }
     return n;
   }
@@ -94,6 +94,7 @@ class BenchSource final : public router::IngressSource {
  private:
   struct Feeder {
     std::vector<const message::Message*> list;
+    std::vector<uint64_t> times;
     size_t cursor = 0;
     uint64_t passes = 0;
     uint64_t sent = 0;
