@@ -197,6 +197,7 @@ class Builder {
       }
       case simdjson::ondemand::json_type::string: {
         out.type_ = Type::kString;
+        rawIfEscaped(token, out);
         std::string_view s;
         if (auto e = v.get_string().get(s)) return fail(e, v);
         out.text_.assign(s);
@@ -217,6 +218,14 @@ class Builder {
       }
     }
     return {};
+  }
+
+  // Keeps a string token's raw text (between the quotes) when it has escapes.
+  static void rawIfEscaped(std::string_view token, Value& out) {
+    if (token.size() < 2 || token.find('\\') == std::string_view::npos) return;
+    size_t end = 1;
+    while (end < token.size() && token[end] != '"') end += token[end] == '\\' ? 2 : 1;
+    out.raw_.assign(token.substr(1, end - 1));
   }
 
   // Validates the JSON number grammar on the raw token and keeps its text.
@@ -298,8 +307,13 @@ uint32_t locateFirstPassError(std::string_view text, simdjson::error_code error)
 }
 
 Result<Value> parse(std::string_view text) {
-  simdjson::padded_string padded(text);
-  simdjson::ondemand::parser parser;
+  // One parser and one padded buffer per thread, reused: allocating them per call dominated
+  // reading files of many small documents (NDJSON).
+  thread_local simdjson::ondemand::parser parser;
+  thread_local std::string buffer;
+  buffer.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(text);
+  simdjson::padded_string_view padded(buffer.data(), buffer.size(), buffer.capacity());
   simdjson::ondemand::document doc;
   auto error = parser.iterate(padded).get(doc);
   if (error) {
@@ -307,7 +321,7 @@ Result<Value> parse(std::string_view text) {
                      std::string("invalid JSON: ") + simdjson::error_message(error));
   }
   Value root;
-  Builder builder(padded.data());
+  Builder builder(buffer.data());
   Status status = builder.document(doc, root);
   if (!status.ok()) {
     Error e = std::move(status).error();

@@ -41,6 +41,9 @@ class Value {
   // The number exactly as written (e.g. "1.50e2"), or the string's unescaped text.
   const std::string& text() const { return text_; }
   const std::vector<Value>& items() const { return items_; }
+  // A string's text as written between its quotes, when it holds escapes; empty otherwise (the
+  // raw text is then text()).
+  const std::string& rawString() const { return raw_; }
   const std::vector<Member>& members() const { return members_; }
 
   // The first member named `key` (exact match), or nullptr. Only for objects.
@@ -62,6 +65,7 @@ class Value {
   double number_ = 0;
   uint32_t offset_ = 0;
   std::string text_;
+  std::string raw_;
   std::vector<Value> items_;
   std::vector<Member> members_;
 };

@@ -422,7 +422,15 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
     size_t want = options_.batch_size - batch.size();
     size_t before = batch.size();
     batch.resize(before + want);
-    from_queue = slot.queue.try_dequeue_bulk(batch.begin() + static_cast<ptrdiff_t>(before), want);
+    // This worker's own deliveries first: they are in its cache, and taking them costs no
+    // cross-core traffic. Others' only when it has none (so nobody's wait on a full queue
+    // depends on its producer coming back). Either way one deliverer at a time per endpoint
+    // and FIFO per producer keep every device's order.
+    auto first = batch.begin() + static_cast<ptrdiff_t>(before);
+    if (const auto& token = w.endpoint_tokens[slot.index]) {
+      from_queue = slot.queue.try_dequeue_bulk_from_producer(*token, first, want);
+    }
+    if (from_queue == 0) from_queue = slot.queue.try_dequeue_bulk(first, want);
     batch.resize(before + from_queue);
     slot.size.fetch_sub(static_cast<int64_t>(from_queue), std::memory_order_acq_rel);
   }

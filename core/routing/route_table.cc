@@ -56,9 +56,12 @@ std::shared_ptr<const RouteTable> RouteTable::build(const RoutingConfig& config,
     if (!program.ok()) {
       const Error& e = program.error();
       std::string diagnostic = formatDiagnostic("condition", r.condition, e);
+      uint32_t in_string = r.condition_raw.empty()
+                               ? e.span().offset
+                               : rawStringOffset(r.condition_raw, e.span().offset);
       issues.error(json::pathJoin(r.path, "condition"), "IH400104",
                    "Invalid Routing Condition in route '" + r.name + "': " + diagnostic,
-                   r.condition_offset + 1 + e.span().offset);
+                   r.condition_offset + 1 + in_string);
       return nullptr;
     }
     return std::make_unique<CompiledRoute>(
@@ -66,8 +69,9 @@ std::shared_ptr<const RouteTable> RouteTable::build(const RoutingConfig& config,
   };
 
   for (const RouteConfig& r : config.routes) {
-    if (!r.enabled) continue;
-    if (auto compiled = compileRoute(r)) {
+    // A disabled route's condition must still compile: IoT Hub validates it when it is saved.
+    auto compiled = compileRoute(r);
+    if (compiled && r.enabled) {
       table->routes_[static_cast<size_t>(r.source)].push_back(std::move(*compiled));
       ++table->route_count_;
     }
@@ -76,7 +80,7 @@ std::shared_ptr<const RouteTable> RouteTable::build(const RoutingConfig& config,
     table->fallback_ = compileRoute(*config.fallback);
 
   for (const EnrichmentConfig& e : config.enrichments) {
-    Enrichment enrichment{e.key, e.value, -1};
+    Enrichment enrichment{e.key, e.value, -1, utf::foldCase(e.key)};
     if (utf::equalsIgnoreCase(e.value, "$iothubname")) {
       enrichment.value = options.hub_name;
     } else if (utf::startsWithIgnoreCase(e.value, "$twin.")) {
@@ -84,7 +88,7 @@ std::shared_ptr<const RouteTable> RouteTable::build(const RoutingConfig& config,
       if (!path.ok()) {
         issues.error(json::pathJoin(e.path, "value"), "InvalidEnrichmentValue",
                      "'" + e.value + "' is not a valid twin path: " + path.error().message(),
-                     e.offset);
+                     e.value_offset);
         continue;
       }
       enrichment.twin_slot = static_cast<int32_t>(table->catalog_.twinPath(*path, {}));
@@ -101,14 +105,23 @@ int RouteTable::endpointIndex(std::string_view name) const {
   for (size_t i = 0; i < endpoints_.size(); ++i) {
     if (endpoints_[i].name == name) return static_cast<int>(i);
   }
+  for (size_t i = 0; i < endpoints_.size(); ++i) {  // names are unique ignoring case
+    if (utf::equalsIgnoreCase(endpoints_[i].name, name)) return static_cast<int>(i);
+  }
   return -1;
 }
 
 size_t RouteTable::enrichmentValues(
     query::MessageContext& context, uint16_t endpoint,
     std::vector<std::pair<std::string_view, std::string>>* out) const {
-  size_t added = 0;
-  for (const Enrichment& e : enrichments_[endpoint]) {
+  // The bytes the endpoint's enrichments add to the message: an enrichment replaces an
+  // application property of the same name (ignoring case), and a later enrichment of the same
+  // key replaces an earlier one, exactly as enrich() builds the message.
+  const message::PropertyMap& props = context.message().app_properties;
+  const std::vector<Enrichment>& list = enrichments_[endpoint];
+  long long added = 0;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Enrichment& e = list[i];
     std::string value;
     if (e.twin_slot >= 0) {
       const query::Value& v = context.input(static_cast<uint32_t>(e.twin_slot));
@@ -121,10 +134,19 @@ size_t RouteTable::enrichmentValues(
     } else {
       value = e.value;
     }
-    added += e.key.size() + value.size();
+    bool replaced_later = false;
+    for (size_t k = i + 1; k < list.size() && !replaced_later; ++k) {
+      replaced_later = list[k].folded_key == e.folded_key;
+    }
+    if (!replaced_later) {
+      added += static_cast<long long>(e.key.size() + value.size());
+      if (const message::Property* p = props.findFolded(e.folded_key)) {
+        added -= static_cast<long long>(p->name.size() + (p->value ? p->value->size() : 0));
+      }
+    }
     if (out != nullptr) out->emplace_back(e.key, std::move(value));
   }
-  return added;
+  return static_cast<size_t>(added);
 }
 
 void RouteTable::route(const message::Message& message, query::EvalScratch& scratch,
@@ -167,7 +189,7 @@ void RouteTable::route(const message::Message& message, query::EvalScratch& scra
     d.fallback = fallback;
     size_t enriched = base_size;
     if (!enrichments_[i].empty() && enrichable(message.source)) {
-      enriched += enrichmentValues(context, d.endpoint, nullptr);
+      enriched += enrichmentValues(context, d.endpoint, nullptr);  // may be negative, wraps back
     }
     d.size = static_cast<uint32_t>(enriched);
     d.invalid = enriched > message::kMaxMessageBytes;

@@ -93,10 +93,12 @@ class RouteTable {
     std::string key;
     std::string value;       // static text, the hub name, or the $twin path's literal text
     int32_t twin_slot = -1;  // catalog input for a $twin value, else -1
+    std::string folded_key;  // utf::foldCase(key)
   };
 
   // Appends the enrichment values of `endpoint` for `message` to `out` as (key, value) pairs and
-  // returns the bytes they add to the message size.
+  // returns the change in message size (modulo 2^64: negative when an enrichment's value is
+  // shorter than the property it replaces).
   size_t enrichmentValues(query::MessageContext& context, uint16_t endpoint,
                           std::vector<std::pair<std::string_view, std::string>>* out) const;
 

@@ -1,6 +1,7 @@
 #include "core/routing/routing_config.h"
 
 #include <array>
+#include <cstdlib>
 
 #include "core/common/config_reader.h"
 #include "core/common/utf.h"
@@ -57,6 +58,7 @@ void readEndpoint(const json::Value& value, const std::string& path, EndpointKin
   e.offset = value.offset();
   if (auto name = r.string("name", /*required=*/true)) {
     e.name = *name;
+    e.name_offset = r.get("name")->offset();
     if (!validName(e.name)) {
       issues.error(r.pathOf("name"), "InvalidEndpointName",
                    "endpoint name '" + e.name +
@@ -138,6 +140,7 @@ std::optional<RouteConfig> readRoute(const json::Value& value, const std::string
   route.path = path;
   if (auto name = r.string("name", /*required=*/!fallback)) {
     route.name = *name;
+    route.name_offset = r.get("name")->offset();
     if (!fallback && !validName(route.name)) {
       issues.error(r.pathOf("name"), "InvalidRouteName",
                    "route name '" + route.name +
@@ -165,6 +168,7 @@ std::optional<RouteConfig> readRoute(const json::Value& value, const std::string
   if (const json::Value* condition = r.get("condition")) {
     if (condition->is(json::Type::kString)) {
       route.condition_offset = condition->offset();
+      route.condition_raw = condition->rawString();
       // A missing or empty condition is true (IoT Hub's default).
       bool blank = condition->text().find_first_not_of(" \t\r\n") == std::string::npos;
       route.condition = blank ? "true" : condition->text();
@@ -182,6 +186,7 @@ std::optional<RouteConfig> readRoute(const json::Value& value, const std::string
                    names->offset());
     } else if (list) {
       route.endpoint = (*list)[0];
+      route.endpoint_offset = names->items()[0].offset();
     }
   }
   if (const json::Value* enabled = r.get("isEnabled")) {
@@ -218,6 +223,7 @@ bool readEnrichment(const json::Value& value, const std::string& path,
   }
   if (auto v = r.string("value", /*required=*/true)) {
     e.value = *v;
+    e.value_offset = r.get("value")->offset();
     if (v->rfind("$twin", 0) == 0 || utf::startsWithIgnoreCase(*v, "$twin.")) {
       bool ok = utf::startsWithIgnoreCase(*v, "$twin.tags.") ||
                 utf::startsWithIgnoreCase(*v, "$twin.properties.desired.") ||
@@ -238,6 +244,7 @@ bool readEnrichment(const json::Value& value, const std::string& path,
                      "an enrichment names at least one endpoint", names->offset());
       }
       e.endpoints = std::move(*list);
+      for (const json::Value& item : names->items()) e.endpoint_offsets.push_back(item.offset());
     }
   }
   r.warnUnknownKeys();
@@ -286,6 +293,30 @@ uint32_t builtinPartition(std::string_view device_id, uint32_t partition_count) 
     h *= 16777619u;
   }
   return partition_count == 0 ? 0 : h % partition_count;
+}
+
+uint32_t rawStringOffset(std::string_view raw, uint32_t unescaped_offset) {
+  uint32_t produced = 0;
+  size_t i = 0;
+  while (i < raw.size() && produced < unescaped_offset) {
+    if (raw[i] == '\\' && i + 1 < raw.size()) {
+      if (raw[i + 1] == 'u' && i + 5 < raw.size()) {
+        // \uXXXX is one UTF-16 unit: 1 to 3 UTF-8 bytes (a surrogate pair: 4 for two escapes).
+        unsigned unit = static_cast<unsigned>(
+            std::strtoul(std::string(raw.substr(i + 2, 4)).c_str(), nullptr, 16));
+        produced +=
+            unit < 0x80 ? 1 : (unit < 0x800 ? 2 : (unit >= 0xD800 && unit <= 0xDFFF ? 2 : 3));
+        i += 6;
+      } else {
+        produced += 1;
+        i += 2;
+      }
+    } else {
+      produced += 1;
+      i += 1;
+    }
+  }
+  return static_cast<uint32_t>(i);
 }
 
 std::optional<HubTier> tierOfSku(std::string_view sku) {
@@ -344,7 +375,7 @@ RoutingConfig readRoutingConfig(const json::Value& routing, const std::string& p
         issues.error(json::pathJoin(config.endpoints[i].path, "name"), "DuplicateEndpointName",
                      "endpoint name '" + config.endpoints[i].name + "' is already used at " +
                          config.endpoints[j].path,
-                     config.endpoints[i].offset);
+                     config.endpoints[i].name_offset);
         break;
       }
     }
@@ -357,10 +388,11 @@ RoutingConfig readRoutingConfig(const json::Value& routing, const std::string& p
                  r.get("endpoints")->offset());
   }
 
+  // Endpoint names are unique ignoring case, so references resolve ignoring case too.
   auto endpointExists = [&](std::string_view name) {
-    if (name == kBuiltInEndpointName) return true;
+    if (utf::equalsIgnoreCase(name, kBuiltInEndpointName)) return true;
     for (const EndpointConfig& e : config.endpoints) {
-      if (e.name == name) return true;
+      if (utf::equalsIgnoreCase(e.name, name)) return true;
     }
     return false;
   };
@@ -374,7 +406,7 @@ RoutingConfig readRoutingConfig(const json::Value& routing, const std::string& p
         if (!route->name.empty() && utf::equalsIgnoreCase(other.name, route->name)) {
           issues.error(json::pathJoin(route_path, "name"), "DuplicateRouteName",
                        "route name '" + route->name + "' is already used at " + other.path,
-                       routes->items()[i].offset());
+                       route->name_offset);
           break;
         }
       }
@@ -383,7 +415,7 @@ RoutingConfig readRoutingConfig(const json::Value& routing, const std::string& p
                      "EndpointNotFound",
                      "route '" + route->name + "' names endpoint '" + route->endpoint +
                          "', which is not 'events' nor a defined endpoint",
-                     routes->items()[i].offset());
+                     route->endpoint_offset);
       }
       config.routes.push_back(std::move(*route));
     }
@@ -403,7 +435,7 @@ RoutingConfig readRoutingConfig(const json::Value& routing, const std::string& p
                      "EndpointNotFound",
                      "the fallback route names endpoint '" + route->endpoint +
                          "', which is not 'events' nor a defined endpoint",
-                     fallback->offset());
+                     route->endpoint_offset);
       }
       if (route) config.fallback = std::move(*route);
     }
@@ -416,12 +448,13 @@ RoutingConfig readRoutingConfig(const json::Value& routing, const std::string& p
         continue;
       }
       const EnrichmentConfig& e = config.enrichments.back();
-      for (const std::string& name : e.endpoints) {
-        if (!endpointExists(name)) {
-          issues.error(json::pathJoin(e.path, "endpointNames"), "EndpointNotFound",
-                       "enrichment '" + e.key + "' names endpoint '" + name +
+      for (size_t k = 0; k < e.endpoints.size(); ++k) {
+        if (!endpointExists(e.endpoints[k])) {
+          issues.error(json::pathIndex(json::pathJoin(e.path, "endpointNames"), k),
+                       "EndpointNotFound",
+                       "enrichment '" + e.key + "' names endpoint '" + e.endpoints[k] +
                            "', which is not 'events' nor a defined endpoint",
-                       e.offset);
+                       e.endpoint_offsets[k]);
         }
       }
     }

@@ -37,11 +37,16 @@ inline constexpr std::string_view kBuiltInEndpointName = "events";
 // published, so routesim uses FNV-1a (32-bit) modulo the partition count, stable across runs.
 uint32_t builtinPartition(std::string_view device_id, uint32_t partition_count);
 
+// Byte offset in a JSON string literal's raw text (after its opening quote) of byte
+// `unescaped_offset` of its value: escapes (\" \uXXXX ...) take more bytes raw than unescaped.
+uint32_t rawStringOffset(std::string_view raw, uint32_t unescaped_offset);
+
 struct EndpointConfig {
   std::string name;
   EndpointKind kind = EndpointKind::kBuiltIn;
-  std::string path;     // JSON path of the endpoint object
-  uint32_t offset = 0;  // byte offset of the endpoint object
+  std::string path;          // JSON path of the endpoint object
+  uint32_t offset = 0;       // byte offset of the endpoint object
+  uint32_t name_offset = 0;  // byte offset of its "name" value
 
   std::string connection_string;
   std::string endpoint_uri;
@@ -67,14 +72,21 @@ struct RouteConfig {
   bool enabled = true;
   std::string path;
   uint32_t condition_offset = 0;  // byte offset of the condition string (its opening quote)
+  uint32_t name_offset = 0;
+  uint32_t endpoint_offset = 0;  // of endpointNames[0]
+  // The condition's raw JSON text when it has escapes (so an error's offset in the condition
+  // maps back to the file); empty otherwise.
+  std::string condition_raw;
 };
 
 struct EnrichmentConfig {
   std::string key;
   std::string value;  // static text, "$iothubname", or a "$twin." path
   std::vector<std::string> endpoints;
+  std::vector<uint32_t> endpoint_offsets;  // of each endpointNames entry
   std::string path;
   uint32_t offset = 0;
+  uint32_t value_offset = 0;
 };
 
 struct RoutingConfig {
