@@ -137,6 +137,7 @@ Result<PaddedBytes> twinFromJson(const json::Value& value, std::string_view path
 Result<std::vector<Message>> readMessageLines(std::string_view text, std::string_view file,
                                               bool require_device_id) {
   std::vector<Message> out;
+  out.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   size_t line_number = 0;
   size_t start = 0;
   while (start < text.size()) {
