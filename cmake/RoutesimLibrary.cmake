@@ -22,6 +22,13 @@ function(routesim_test)
   endif()
   gtest_discover_tests(${ARG_NAME}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS "${ARG_LABELS}"
     DISCOVERY_TIMEOUT 60)
+  # gtest_discover_tests (CMake 3.25) flattens a list-valued LABELS property, keeping only the
+  # first label. Set the labels from a ctest include file that runs after discovery instead.
+  set(script "${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}_labels.cmake")
+  file(WRITE "${script}"
+    "foreach(t IN LISTS ${ARG_NAME}_TESTS)\n"
+    "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${ARG_LABELS}\")\n"
+    "endforeach()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
 endfunction()

@@ -68,8 +68,10 @@ struct Router::EndpointSlot {
   moodycamel::ConcurrentQueue<OutboundMessage> queue;
   alignas(64) std::atomic<int64_t> size{0};
   alignas(64) std::atomic<bool> claimed{false};
-  // Messages the endpoint refused, redelivered first, in order. Owned by the claimer.
+  // Messages the endpoint refused, redelivered first, in order. Owned by the claimer;
+  // `retry_size` mirrors its size for workers deciding whether to claim.
   std::vector<OutboundMessage> retry;
+  std::atomic<size_t> retry_size{0};
 
   EndpointSlot(size_t i, std::string n, routing::EndpointKind k, std::unique_ptr<Endpoint> e,
                size_t capacity)
@@ -206,6 +208,7 @@ void Router::stop() {
   for (auto& t : threads_) t.join();
   threads_.clear();
   running_.store(false);
+  if (pending() == 0) retired_tables_.clear();
 }
 
 uint64_t Router::pending() const {
@@ -220,8 +223,24 @@ uint64_t Router::pending() const {
   return added - done;
 }
 
+void Router::deliverInline() {
+  // Deliver everything queued; an endpoint that refuses is tried again at once, up to
+  // kInlineAttempts times, and what it still refuses stays queued for the next call.
+  Worker& w = *inline_worker_;
+  auto inlinePending = [&] {
+    return w.added.load(std::memory_order_acquire) - w.done.load(std::memory_order_acquire);
+  };
+  int refusals = 0;
+  while (inlinePending() != 0 && refusals < kInlineAttempts) {
+    if (drainEndpoints(w) == 0) ++refusals;
+  }
+}
+
 void Router::drain() {
-  if (!running_.load()) return;  // inline mode finishes each message before returning
+  if (!running_.load()) {  // inline mode: retry what endpoints refused
+    deliverInline();
+    return;
+  }
   Backoff backoff;
   while (pending() != 0 || (source_ != nullptr && !source_->exhausted())) backoff.pause();
 }
@@ -252,18 +271,19 @@ SubmitResult Router::submitTo(Worker* producer, const message::Message& message,
     return SubmitResult::kTooLarge;
   }
   Shard& shard = *shards_[shardOf(message.device_id)];
-  if (shard.size.fetch_add(1, std::memory_order_acq_rel) >=
-      static_cast<int64_t>(options_.shard_capacity)) {
+  const auto capacity = static_cast<int64_t>(options_.shard_capacity);
+  Backoff backoff;
+  // Reserve a place; when the shard is full, give the reservation back (so waiting producers
+  // never count against the room they wait for) and either answer Busy or wait and retry.
+  while (shard.size.fetch_add(1, std::memory_order_acq_rel) >= capacity) {
+    shard.size.fetch_sub(1, std::memory_order_acq_rel);
     if (options_.when_full == WhenFull::kBusy) {
-      shard.size.fetch_sub(1, std::memory_order_acq_rel);
       count(m.busy);
       count(m.ingress_throttled);
       return SubmitResult::kBusy;
     }
-    // Backpressure: wait for room; a worker keeps its own shard and endpoints moving meanwhile.
-    Backoff backoff;
-    while (shard.size.load(std::memory_order_acquire) >
-           static_cast<int64_t>(options_.shard_capacity)) {
+    // Backpressure: a worker keeps its own shard and endpoints moving meanwhile.
+    while (shard.size.load(std::memory_order_acquire) >= capacity) {
       if (producer != nullptr && producer->consumer != nullptr) {
         routeBatch(*producer);
         drainEndpoints(*producer);
@@ -306,7 +326,8 @@ size_t Router::submitOwnShardBatch(size_t worker, std::span<const message::Messa
   if (batch.empty()) return 0;
   auto n = static_cast<int64_t>(batch.size());
   Backoff backoff;
-  while (shard.size.load(std::memory_order_acquire) + n > static_cast<int64_t>(options_.shard_capacity) &&
+  while (shard.size.load(std::memory_order_acquire) + n >
+             static_cast<int64_t>(options_.shard_capacity) &&
          shard.size.load(std::memory_order_acquire) > 0) {
     // Our own shard is full: route some of it first.
     if (routeBatch(w) == 0 && drainEndpoints(w) == 0) backoff.pause();
@@ -331,8 +352,7 @@ SubmitResult Router::processInline(const message::Message& message, uint64_t ing
   const TableState& state = *current_.load(std::memory_order_acquire);
   routeOne(w, state, Envelope{&message, ingress_ns, static_cast<uint32_t>(size)});
   flushOutbound(w);
-  while (drainEndpoints(w) != 0) {
-  }
+  deliverInline();
   return SubmitResult::kAccepted;
 }
 
@@ -455,6 +475,7 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   if (delivered < batch.size()) {
     slot.retry.assign(batch.begin() + static_cast<ptrdiff_t>(delivered), batch.end());
   }
+  slot.retry_size.store(slot.retry.size(), std::memory_order_release);
   w.doneWork(delivered);
   return delivered;
 }
@@ -465,7 +486,10 @@ size_t Router::drainEndpoints(Worker& w) {
   for (size_t k = 0; k < count; ++k) {
     size_t s = (w.drain_cursor + k) % count;
     EndpointSlot& slot = *slots_[s];
-    if (slot.size.load(std::memory_order_acquire) <= 0 && slot.retry.empty()) continue;
+    if (slot.size.load(std::memory_order_acquire) <= 0 &&
+        slot.retry_size.load(std::memory_order_acquire) == 0) {
+      continue;
+    }
     bool expected = false;
     if (!slot.claimed.compare_exchange_strong(expected, true, std::memory_order_acquire)) continue;
     total += deliverFrom(w, slot);
@@ -507,7 +531,11 @@ SwapStats Router::swapTable(std::shared_ptr<const routing::RouteTable> next) {
       while (w->observed_epoch.load(std::memory_order_acquire) < epoch) std::this_thread::yield();
     }
   }
+  // Deliveries the old table routed may still be queued (or waiting for a retry) and carry
+  // it for enrichments: keep it alive until a moment with nothing in flight.
+  retired_tables_.push_back(old->table);
   delete old;
+  if (pending() == 0) retired_tables_.clear();
   stats.quiesce = std::chrono::steady_clock::now() - t1;
   return stats;
 }

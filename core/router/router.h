@@ -58,7 +58,7 @@ struct RouterOptions {
   size_t endpoint_capacity = 1u << 16;  // deliveries queued per endpoint
   size_t batch_size = 128;              // dequeue / deliver batch
   WhenFull when_full = WhenFull::kBackpressure;
-  size_t max_endpoints = 32;  // endpoint slots (tables may add endpoints up to this)
+  size_t max_endpoints = 32;        // endpoint slots (tables may add endpoints up to this)
   uint32_t builtin_partitions = 4;  // partitions of the built-in endpoint (IoT Hub: 2-32)
 };
 
@@ -95,13 +95,18 @@ class Router {
                              std::span<const uint64_t> ingress_ns);
 
   // Routes and delivers `message` entirely on the calling thread (no workers): the
-  // deterministic mode for replay. Do not mix with start().
+  // deterministic mode for replay. Do not mix with start(). An endpoint that refuses is tried
+  // again at once (kInlineAttempts in all); what it still refuses stays queued, in order, and is
+  // tried again by the next processInline() or drain().
+  static constexpr int kInlineAttempts = 3;
   SubmitResult processInline(const message::Message& message, uint64_t ingress_ns);
 
-  // Blocks until every accepted message reached a terminal outcome.
+  // Blocks until every accepted message reached a terminal outcome (threaded mode); in inline
+  // mode, tries queued deliveries again.
   void drain();
 
-  // Replaces the route table. Returns when no worker can still be using the old one.
+  // Replaces the route table. Returns when no worker can still route with the old one (it is
+  // kept alive while deliveries it routed are in flight). Call from one thread at a time.
   SwapStats swapTable(std::shared_ptr<const routing::RouteTable> next);
   std::shared_ptr<const routing::RouteTable> table() const;
 
@@ -136,6 +141,7 @@ class Router {
   size_t deliverFrom(Worker& w, EndpointSlot& slot);
   void routeOne(Worker& w, const TableState& state, const Envelope& env);
   void flushOutbound(Worker& w);
+  void deliverInline();
   TableState* makeState(std::shared_ptr<const routing::RouteTable> table);
   uint64_t pending() const;
 
@@ -152,7 +158,7 @@ class Router {
 
   std::atomic<TableState*> current_{nullptr};
   std::atomic<uint64_t> epoch_{1};
-  std::unique_ptr<TableState> inline_retired_;
+  std::vector<std::shared_ptr<const routing::RouteTable>> retired_tables_;
 
   IngressSource* source_ = nullptr;
   std::atomic<bool> stopping_{false};
