@@ -15,10 +15,23 @@ Result<std::string> readFile(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorCode::kIo, path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // One read into a buffer of the file's size (a stream copy of a large file doubled its way
+  // there, copying and faulting in pages many times over).
+  std::string data;
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > 0) {
+    data.resize(static_cast<size_t>(size));
+    in.read(data.data(), static_cast<std::streamsize>(size));
+    data.resize(static_cast<size_t>(in.gcount()));
+    if (in.bad()) return Error(ErrorCode::kIo, path + ": read failed: " + std::strerror(errno));
+    if (in.eof() || in.peek() == std::char_traits<char>::eof()) return data;
+  }
+  // Not a regular file (a pipe, /dev/stdin) or it grew: read to the end.
+  std::ostringstream rest;
+  rest << in.rdbuf();
   if (in.bad()) return Error(ErrorCode::kIo, path + ": read failed: " + std::strerror(errno));
-  return std::move(buffer).str();
+  data += std::move(rest).str();
+  return data;
 }
 
 Status writeFile(const std::string& path, std::string_view bytes) {

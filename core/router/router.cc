@@ -22,6 +22,10 @@ uint64_t hashDevice(std::string_view device_id) {
   return h;
 }
 
+// Items a queue preallocates; it grows in blocks up to the bound the router's counters keep.
+// (Preallocating the whole bound made a router cost megabytes and page faults to create.)
+constexpr size_t kInitialQueueItems = 2048;
+
 void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
   _mm_pause();
@@ -121,7 +125,8 @@ Router::Router(std::shared_ptr<const routing::RouteTable> table, const EndpointR
   if (options_.workers == 0) options_.workers = std::max(1u, std::thread::hardware_concurrency());
   options_.max_endpoints = std::max(options_.max_endpoints, table->endpoints().size());
   for (size_t i = 0; i < options_.workers; ++i) {
-    shards_.push_back(std::make_unique<Shard>(std::min<size_t>(options_.shard_capacity, 1u << 16)));
+    shards_.push_back(
+        std::make_unique<Shard>(std::min<size_t>(options_.shard_capacity, kInitialQueueItems)));
   }
   slots_.resize(options_.max_endpoints);
   for (size_t i = 0; i <= options_.workers; ++i) {
@@ -171,7 +176,7 @@ Router::TableState* Router::makeState(std::shared_ptr<const routing::RouteTable>
         }
         slots_[count] = std::make_unique<EndpointSlot>(
             count, e.name, e.kind, registry_.create(e.kind, e.name, config),
-            std::min<size_t>(options_.endpoint_capacity, 1u << 16));
+            std::min<size_t>(options_.endpoint_capacity, kInitialQueueItems));
         slot_count_.store(count + 1, std::memory_order_release);
       }
     }
@@ -241,8 +246,10 @@ void Router::drain() {
     deliverInline();
     return;
   }
-  Backoff backoff;
-  while (pending() != 0 || (source_ != nullptr && !source_->exhausted())) backoff.pause();
+  // The caller is not on the message path: poll gently, so it does not take the workers' cores.
+  while (pending() != 0 || (source_ != nullptr && !source_->exhausted())) {
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
 }
 
 SubmitResult Router::submit(const message::Message& message, uint64_t ingress_ns) {
