@@ -58,4 +58,15 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b);
 std::string foldCase(std::string_view text);
 bool startsWithIgnoreCase(std::string_view text, std::string_view prefix);
 
+// ASCII case-insensitive equality with a lower-case ASCII literal (content types, encodings).
+inline bool equalsAsciiLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace routesim::utf

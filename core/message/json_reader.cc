@@ -455,25 +455,9 @@ bool JsonReader::extract(std::string_view text, size_t capacity, const PathSet& 
   return true;
 }
 
-namespace {
-
-// ASCII case-insensitive equality with a lower-case literal (the content properties IoT Hub
-// recognises are ASCII).
-bool equalsAsciiLower(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 std::optional<JsonReader::Text> JsonReader::jsonBody(const Message& message) {
   const Property* type = message.system_properties.findFolded("CONTENTTYPE");
-  if (type == nullptr || !type->value || !equalsAsciiLower(*type->value, "application/json")) {
+  if (type == nullptr || !type->value || !utf::equalsAsciiLower(*type->value, "application/json")) {
     return std::nullopt;
   }
   const Property* encoding = message.system_properties.findFolded("CONTENTENCODING");
@@ -481,13 +465,14 @@ std::optional<JsonReader::Text> JsonReader::jsonBody(const Message& message) {
   std::string_view enc = *encoding->value;
   std::string_view text;
   size_t capacity;
-  if (equalsAsciiLower(enc, "utf-8")) {
+  if (utf::equalsAsciiLower(enc, "utf-8")) {
     text = message.body.view();
     capacity = message.body.capacity();
-  } else if (equalsAsciiLower(enc, "utf-16") || equalsAsciiLower(enc, "utf-32")) {
+  } else if (utf::equalsAsciiLower(enc, "utf-16") || utf::equalsAsciiLower(enc, "utf-32")) {
     std::string& buffer = impl_->transcoded;
-    bool ok = equalsAsciiLower(enc, "utf-16") ? utf::utf16leToUtf8(message.body.view(), buffer)
-                                              : utf::utf32leToUtf8(message.body.view(), buffer);
+    bool ok = utf::equalsAsciiLower(enc, "utf-16")
+                  ? utf::utf16leToUtf8(message.body.view(), buffer)
+                  : utf::utf32leToUtf8(message.body.view(), buffer);
     if (!ok) return std::nullopt;
     buffer.reserve(buffer.size() + PaddedBytes::kPadding);
     text = buffer;

@@ -11,24 +11,6 @@
 namespace routesim::query {
 namespace {
 
-Value fromOrder(CompareOp op, int order) {
-  switch (op) {
-    case CompareOp::kEq:
-      return Value::ofBool(order == 0);
-    case CompareOp::kNe:
-      return Value::ofBool(order != 0);
-    case CompareOp::kLt:
-      return Value::ofBool(order < 0);
-    case CompareOp::kLe:
-      return Value::ofBool(order <= 0);
-    case CompareOp::kGt:
-      return Value::ofBool(order > 0);
-    case CompareOp::kGe:
-      return Value::ofBool(order >= 0);
-  }
-  return {};
-}
-
 int numberOrder(double x, double y) { return x < y ? -1 : (x > y ? 1 : 0); }
 
 int rank(Kind k) {
@@ -123,32 +105,32 @@ Value compare(StaticType domain, CompareOp op, const Value& a, const Value& b) {
   switch (domain) {
     case StaticType::kNumber:
       if (a.kind != Kind::kNumber || b.kind != Kind::kNumber) return {};
-      return fromOrder(op, numberOrder(a.number, b.number));
+      return truthOfOrder(op, numberOrder(a.number, b.number));
     case StaticType::kString:
       if (a.kind != Kind::kString || b.kind != Kind::kString) return {};
       if (op == CompareOp::kEq || op == CompareOp::kNe) {
         return Value::ofBool((a.string == b.string) == (op == CompareOp::kEq));
       }
-      return fromOrder(op, utf::compareOrdinal(a.string, b.string));
+      return truthOfOrder(op, utf::compareOrdinal(a.string, b.string));
     case StaticType::kBool:
       if (a.kind != Kind::kBool || b.kind != Kind::kBool) return {};
-      return fromOrder(op, static_cast<int>(a.boolean) - static_cast<int>(b.boolean));
+      return truthOfOrder(op, static_cast<int>(a.boolean) - static_cast<int>(b.boolean));
     case StaticType::kNull:
-      return fromOrder(op, 0);
+      return truthOfOrder(op, 0);
     case StaticType::kUndefined:
       return {};
     case StaticType::kDynamic: {
       if (a.isUndefinedOrComposite() || b.isUndefinedOrComposite()) return {};
-      if (a.kind != b.kind) return fromOrder(op, rank(a.kind) - rank(b.kind));
+      if (a.kind != b.kind) return truthOfOrder(op, rank(a.kind) - rank(b.kind));
       switch (a.kind) {
         case Kind::kBool:
-          return fromOrder(op, static_cast<int>(a.boolean) - static_cast<int>(b.boolean));
+          return truthOfOrder(op, static_cast<int>(a.boolean) - static_cast<int>(b.boolean));
         case Kind::kNumber:
-          return fromOrder(op, numberOrder(a.number, b.number));
+          return truthOfOrder(op, numberOrder(a.number, b.number));
         case Kind::kString:
-          return fromOrder(op, utf::compareOrdinal(a.string, b.string));
+          return truthOfOrder(op, utf::compareOrdinal(a.string, b.string));
         case Kind::kNull:
-          return fromOrder(op, 0);
+          return truthOfOrder(op, 0);
         default:
           return {};
       }

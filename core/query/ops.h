@@ -16,6 +16,26 @@ namespace routesim::query {
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 enum class ArithOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod };
 
+// The bool an operator gives for a three-way order (negative, zero, positive). Inline: the
+// interpreter's fast paths use it too.
+inline Value truthOfOrder(CompareOp op, int order) {
+  switch (op) {
+    case CompareOp::kEq:
+      return Value::ofBool(order == 0);
+    case CompareOp::kNe:
+      return Value::ofBool(order != 0);
+    case CompareOp::kLt:
+      return Value::ofBool(order < 0);
+    case CompareOp::kLe:
+      return Value::ofBool(order <= 0);
+    case CompareOp::kGt:
+      return Value::ofBool(order > 0);
+    case CompareOp::kGe:
+      return Value::ofBool(order >= 0);
+  }
+  return {};
+}
+
 // Comparison in the domain the binder chose from the operands' static types: kNumber,
 // kString, kBool, kNull, kUndefined, or kDynamic when either side is a $body / $twin value.
 Value compare(StaticType domain, CompareOp op, const Value& a, const Value& b);

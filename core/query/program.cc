@@ -21,29 +21,11 @@ CompareOp mirror(CompareOp op) {
   }
 }
 
-inline Value boolOf(CompareOp op, int order) {
-  switch (op) {
-    case CompareOp::kEq:
-      return Value::ofBool(order == 0);
-    case CompareOp::kNe:
-      return Value::ofBool(order != 0);
-    case CompareOp::kLt:
-      return Value::ofBool(order < 0);
-    case CompareOp::kLe:
-      return Value::ofBool(order <= 0);
-    case CompareOp::kGt:
-      return Value::ofBool(order > 0);
-    case CompareOp::kGe:
-      return Value::ofBool(order >= 0);
-  }
-  return {};
-}
-
 // compare() for the shapes routes use most, inlined; anything else goes to compare().
 inline Value compareFast(StaticType domain, CompareOp op, const Value& x, const Value& c) {
   if (x.kind == c.kind) {
     if (x.kind == Kind::kNumber)
-      return boolOf(op, x.number < c.number ? -1 : (x.number > c.number ? 1 : 0));
+      return truthOfOrder(op, x.number < c.number ? -1 : (x.number > c.number ? 1 : 0));
     if (x.kind == Kind::kString && (op == CompareOp::kEq || op == CompareOp::kNe)) {
       return Value::ofBool((x.string == c.string) == (op == CompareOp::kEq));
     }

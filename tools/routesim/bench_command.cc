@@ -15,6 +15,7 @@
 #include "core/common/json.h"
 #include "core/message/message_json.h"
 #include "core/message/stamp.h"
+#include "core/router/corpus_source.h"
 #include "core/router/router.h"
 #include "core/routing/route_table.h"
 #include "core/routing/routing_config.h"
@@ -24,91 +25,6 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitBadInput = 2;
-
-// Feeds the corpus from the workers themselves: worker w sends, in corpus order, the messages
-// of the devices its shard owns, so per-device order is the corpus order and no extra thread
-// competes for the cores. Closed loop: keeps a few batches queued. Open loop (--rate): sends
-// each message at its scheduled time and stamps it with that time, so latency includes any lag.
-class BenchSource final : public router::IngressSource {
- public:
-  BenchSource(const router::Router& router, const std::vector<message::Message>& messages,
-              std::optional<uint64_t> passes, std::optional<double> rate, size_t batch)
-      : passes_(passes), batch_(batch), feeders_(router.workerCount()) {
-    for (const message::Message& m : messages)
-      feeders_[router.shardOf(m.device_id)].list.push_back(&m);
-    for (Feeder& f : feeders_) {
-      if (rate && !messages.empty()) {
-        f.rate = *rate * static_cast<double>(f.list.size()) / static_cast<double>(messages.size());
-      }
-      if (f.list.empty() || (passes_ && *passes_ == 0)) f.done.store(true);
-    }
-    open_loop_ = rate.has_value();
-  }
-
-  void begin(uint64_t start_ns) { start_ns_ = start_ns; }
-  void stopFeeding() { stop_.store(true, std::memory_order_release); }
-
-  size_t produce(size_t worker, router::Router& router) override {
-    Feeder& f = feeders_[worker];
-    if (f.done.load(std::memory_order_relaxed)) return 0;
-    if (stop_.load(std::memory_order_acquire)) {
-      f.done.store(true, std::memory_order_release);
-      return 0;
-    }
-    size_t n;
-    uint64_t now = router::Router::now();
-    if (open_loop_) {
-      double due = static_cast<double>(now - start_ns_) * 1e-9 * f.rate;
-      n = due > static_cast<double>(f.sent) ? static_cast<size_t>(due - static_cast<double>(f.sent))
-                                            : 0;
-      n = std::min<size_t>(n, 4 * batch_);
-    } else {
-      if (router.shardBacklog(worker) > 4 * batch_) return 0;
-      n = batch_;
-    }
-    n = std::min(n, f.list.size() - f.cursor);  // up to the end of this pass
-    if (n == 0) return 0;
-    f.times.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      f.times[i] = open_loop_
-                       ? start_ns_ + static_cast<uint64_t>(static_cast<double>(f.sent + i) / f.rate * 1e9)
-                       : now;
-    }
-    router.submitOwnShardBatch(worker, std::span(f.list).subspan(f.cursor, n), f.times);
-    f.sent += n;
-    f.cursor += n;
-    if (f.cursor == f.list.size()) {
-      f.cursor = 0;
-      if (passes_ && ++f.passes == *passes_) f.done.store(true, std::memory_order_release);
-    }
-    return n;
-  }
-
-  bool exhausted() const override {
-    for (const Feeder& f : feeders_) {
-      if (!f.done.load(std::memory_order_acquire)) return false;
-    }
-    return true;
-  }
-
- private:
-  struct Feeder {
-    std::vector<const message::Message*> list;
-    std::vector<uint64_t> times;
-    size_t cursor = 0;
-    uint64_t passes = 0;
-    uint64_t sent = 0;
-    double rate = 0;
-    std::atomic<bool> done{false};
-  };
-
-  std::optional<uint64_t> passes_;
-  size_t batch_;
-  bool open_loop_ = false;
-  uint64_t start_ns_ = 0;
-  std::atomic<bool> stop_{false};
-  std::vector<Feeder> feeders_;
-};
 
 struct RunResult {
   metrics::MetricsSnapshot metrics;
@@ -126,7 +42,7 @@ RunResult runOnce(const std::shared_ptr<const routing::RouteTable>& table,
   router::RouterOptions ro;
   ro.workers = options.threads;
   router::Router router(table, registry, configs, ro);
-  BenchSource source(router, messages, passes, options.rate, 64);
+  router::CorpusSource source(router, messages, {passes, options.rate, 64});
   auto t0 = std::chrono::steady_clock::now();
   source.begin(router::Router::now());
   router.start(&source);
@@ -144,7 +60,7 @@ RunResult runOnce(const std::shared_ptr<const routing::RouteTable>& table,
         next_report += std::chrono::seconds(1);
       }
     }
-    source.stopFeeding();
+    source.stop();
   }
   router.stop();  // drains: every accepted message reaches its outcome
   auto t1 = std::chrono::steady_clock::now();

@@ -24,13 +24,14 @@
 #include <string_view>
 #include <vector>
 
-#include "tools/telemetry/telemetry_generator.h"
+#include "core/common/utf.h"
 #include "core/message/json_reader.h"
 #include "core/message/message.h"
 #include "core/query/compiler.h"
 #include "core/query/input.h"
 #include "core/query/program.h"
 #include "core/query/tree_evaluator.h"
+#include "tools/telemetry/telemetry_generator.h"
 
 namespace routesim::bench {
 namespace {
@@ -155,17 +156,6 @@ inline bool ne(const JValue& v, std::string_view c) {
 }
 inline bool isBool(const JValue& v, bool c) { return v.kind == JKind::kBool && v.boolean == c; }
 
-// ASCII case-insensitive equality against a lowercase literal.
-inline bool equalsLower(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 // A string property's value as the language sees it: absent (undefined), null, or a string.
 struct Prop {
   const message::Property* p = nullptr;
@@ -190,9 +180,9 @@ class HandWritten10 {
     for (const message::Property& p : m.app_properties) {
       if (!p.name.empty() && p.name[0] == '$') {
         dollar = true;
-      } else if (equalsLower(p.name, "level")) {
+      } else if (utf::equalsAsciiLower(p.name, "level")) {
         level.p = &p;
-      } else if (equalsLower(p.name, "site")) {
+      } else if (utf::equalsAsciiLower(p.name, "site")) {
         site.p = &p;
       }
     }
@@ -201,13 +191,13 @@ class HandWritten10 {
     for (const message::Property& p : m.system_properties) {
       switch (p.name.size()) {
         case 11:
-          if (equalsLower(p.name, "contenttype")) content_type.p = &p;
+          if (utf::equalsAsciiLower(p.name, "contenttype")) content_type.p = &p;
           break;
         case 15:
-          if (equalsLower(p.name, "contentencoding")) content_encoding.p = &p;
+          if (utf::equalsAsciiLower(p.name, "contentencoding")) content_encoding.p = &p;
           break;
         case 18:
-          if (equalsLower(p.name, "connectiondeviceid")) device.p = &p;
+          if (utf::equalsAsciiLower(p.name, "connectiondeviceid")) device.p = &p;
           break;
         default:
           break;
@@ -217,8 +207,8 @@ class HandWritten10 {
     Body b;
     const bool json = content_type.p && content_type.p->value && content_encoding.p &&
                       content_encoding.p->value &&
-                      equalsLower(*content_type.p->value, "application/json") &&
-                      equalsLower(*content_encoding.p->value, "utf-8");
+                      utf::equalsAsciiLower(*content_type.p->value, "application/json") &&
+                      utf::equalsAsciiLower(*content_encoding.p->value, "utf-8");
     bool read_ok = false;
     if (json) {
       read_ok = kReader == BodyReader::kOnDemand ? readBody(m.body, b) : readBodyDom(m.body, b);
@@ -423,7 +413,7 @@ class HandWritten10 {
   static void applyOverrides(const message::Message& m, Body& b, Prop& content_type, Prop& device) {
     auto find = [&](std::string_view lower) -> const message::Property* {
       for (const message::Property& p : m.app_properties) {
-        if (equalsLower(p.name, lower)) return &p;
+        if (utf::equalsAsciiLower(p.name, lower)) return &p;
       }
       return nullptr;
     };

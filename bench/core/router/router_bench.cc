@@ -21,6 +21,7 @@
 #include "core/common/config_issues.h"
 #include "core/common/json.h"
 #include "core/message/stamp.h"
+#include "core/router/corpus_source.h"
 #include "core/router/router.h"
 #include "core/routing/route_table.h"
 #include "core/routing/routing_config.h"
@@ -183,54 +184,6 @@ BENCHMARK_TEMPLATE(BM_QueueHandoff, MutexQueue)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// Feeds each worker its own shard's messages, `passes` times, as `routesim bench` does.
-class PoolSource final : public router::IngressSource {
- public:
-  PoolSource(const router::Router& router, const std::vector<message::Message>& messages,
-             uint64_t passes)
-      : passes_(passes), feeders_(router.workerCount()) {
-    for (const auto& m : messages) feeders_[router.shardOf(m.device_id)].list.push_back(&m);
-    for (auto& f : feeders_) {
-      if (f.list.empty()) f.done.store(true);
-    }
-  }
-  void stop() { stop_.store(true, std::memory_order_release); }
-
-  size_t produce(size_t worker, router::Router& router) override {
-    Feeder& f = feeders_[worker];
-    if (stop_.load(std::memory_order_acquire)) return 0;
-    if (f.done.load(std::memory_order_relaxed) || router.shardBacklog(worker) > 256) return 0;
-    size_t n = std::min<size_t>(64, f.list.size() - f.cursor);
-    f.times.assign(n, router::Router::now());
-    router.submitOwnShardBatch(worker, std::span(f.list).subspan(f.cursor, n), f.times);
-    f.cursor += n;
-    if (f.cursor == f.list.size()) {
-      f.cursor = 0;
-      if (++f.passes == passes_) f.done.store(true, std::memory_order_release);
-    }
-    return n;
-  }
-  bool exhausted() const override {
-    if (stop_.load(std::memory_order_acquire)) return true;
-    for (const auto& f : feeders_) {
-      if (!f.done.load(std::memory_order_acquire)) return false;
-    }
-    return true;
-  }
-
- private:
-  struct Feeder {
-    std::vector<const message::Message*> list;
-    std::vector<uint64_t> times;
-    size_t cursor = 0;
-    uint64_t passes = 0;
-    std::atomic<bool> done{false};
-  };
-  uint64_t passes_;
-  std::atomic<bool> stop_{false};
-  std::vector<Feeder> feeders_;
-};
-
 void BM_Pipeline(benchmark::State& state) {
   Table t = makeTable(10);
   if (!t.table) {
@@ -245,7 +198,7 @@ void BM_Pipeline(benchmark::State& state) {
     router::RouterOptions options;
     options.workers = static_cast<size_t>(state.range(0));
     router::Router r(t.table, registry, t.config.endpoints, options);
-    PoolSource source(r, messages, kPasses);
+    router::CorpusSource source(r, messages, {kPasses, std::nullopt, 64});
     r.start(&source);
     r.stop();
     if (!r.checkConservation().ok()) {
@@ -276,7 +229,7 @@ void BM_SwapTable(benchmark::State& state) {
   router::RouterOptions options;
   options.workers = static_cast<size_t>(state.range(0));
   router::Router r(a.table, registry, a.config.endpoints, options);
-  PoolSource source(r, pool(), 1u << 30);
+  router::CorpusSource source(r, pool(), {});  // until stop()
   r.start(&source);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   bool flip = false;
