@@ -17,8 +17,10 @@ int runGenerate(const GenerateOptions& options, std::ostream& out, std::ostream&
     return 2;
   }
   if (options.messages) {
-    telemetry::TelemetryGenerator gen(options.seed.value_or(telemetry::kTelemetrySeed), options.devices);
-    for (uint64_t i = 0; i < *options.messages; ++i) out << message::messageToJson(gen.next()) << '\n';
+    telemetry::TelemetryGenerator gen(options.seed.value_or(telemetry::kTelemetrySeed),
+                                      options.devices);
+    for (uint64_t i = 0; i < *options.messages; ++i)
+      out << message::messageToJson(gen.next()) << '\n';
     return 0;
   }
   if (*options.routes == 0 || *options.routes > 100) {

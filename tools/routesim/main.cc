@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
   uint64_t gen_seed = 0;
   auto* gen_messages_opt =
       generate_cmd->add_option("--messages", gen_messages, "Write this many messages as NDJSON");
-  auto* gen_routes_opt =
-      generate_cmd->add_option("--routes", gen_routes, "Write a routing object with this many routes");
+  auto* gen_routes_opt = generate_cmd->add_option("--routes", gen_routes,
+                                                  "Write a routing object with this many routes");
   auto* gen_seed_opt = generate_cmd->add_option("--seed", gen_seed, "Seed (default: the bench's)");
   generate_cmd->add_option("--devices", generate.devices, "Distinct devices (default 200)");
   gen_messages_opt->excludes(gen_routes_opt);

@@ -1,10 +1,10 @@
 #include "tools/telemetry/telemetry_generator.h"
 
-#include "core/common/json.h"
-
 #include <array>
 #include <cstdio>
 #include <string_view>
+
+#include "core/common/json.h"
 
 namespace routesim::telemetry {
 namespace {
@@ -292,13 +292,16 @@ std::string routingObjectJson(const std::vector<std::string>& conditions) {
       "    \"eventHubs\": [{\"name\": \"hot-eh\"}, {\"name\": \"alerts-eh\"}],\n"
       "    \"serviceBusQueues\": [{\"name\": \"ops-queue\"}],\n"
       "    \"serviceBusTopics\": [{\"name\": \"fanout-topic\"}],\n"
-      "    \"storageContainers\": [{\"name\": \"cold-storage\", \"containerName\": \"telemetry\"}]\n"
+      "    \"storageContainers\": [{\"name\": \"cold-storage\", \"containerName\": "
+      "\"telemetry\"}]\n"
       "  },\n  \"routes\": [\n";
   for (size_t i = 0; i < conditions.size(); ++i) {
-    out += "    {\"name\": \"route-" + std::to_string(i) + "\", \"source\": \"DeviceMessages\", "
+    out += "    {\"name\": \"route-" + std::to_string(i) +
+           "\", \"source\": \"DeviceMessages\", "
            "\"condition\": ";
     json::appendQuoted(out, conditions[i]);
-    out += ", \"endpointNames\": [\"" + std::string(kEndpoints[i % 5]) + "\"], \"isEnabled\": true}";
+    out +=
+        ", \"endpointNames\": [\"" + std::string(kEndpoints[i % 5]) + "\"], \"isEnabled\": true}";
     out += i + 1 < conditions.size() ? ",\n" : "\n";
   }
   out +=

@@ -57,7 +57,7 @@ class TelemetryGenerator {
 
 // `count` messages from a generator seeded with `seed`.
 std::vector<message::Message> makeTelemetryPool(size_t count, uint64_t seed = kTelemetrySeed,
-                                               int devices = kDeviceCount);
+                                                int devices = kDeviceCount);
 
 // A routing object (ARM shape) over `conditions`: routes spread round-robin over five custom
 // endpoints (two Event Hubs, a Service Bus queue and topic, a storage container), the fallback
