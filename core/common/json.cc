@@ -146,7 +146,7 @@ class Builder {
   }
 
  private:
-  Status value(simdjson::ondemand::value v, Value& out, int depth) {
+  Status value(simdjson::ondemand::value& v, Value& out, int depth) {
     std::string_view token = v.raw_json_token();
     out.offset_ = offsetOf(token.data());
     if (depth > kMaxNesting) {
@@ -160,17 +160,20 @@ class Builder {
         out.type_ = Type::kObject;
         simdjson::ondemand::object obj;
         if (auto e = v.get_object().get(obj)) return fail(e, v);
+        size_t fields = 0;
+        if (obj.count_fields().get(fields) == simdjson::SUCCESS) out.members_.reserve(fields);
         for (auto field_result : obj) {
-          simdjson::ondemand::field field;
-          if (auto e = std::move(field_result).get(field)) return fail(e, v);
-          Member m;
+          // Fields and values are used in place: copying simdjson's small iterator structs out
+          // of their results stalls store-to-load forwarding (see bench/RESULTS.md).
+          if (auto e = field_result.error()) return fail(e, v);
+          simdjson::ondemand::field& field = field_result.value_unsafe();
+          Member& m = out.members_.emplace_back();
           m.key_offset = offsetOf(field.key().raw()) - 1;  // key() before it is consumed
           std::string_view key;
           if (auto e = field.unescaped_key().get(key)) return fail(e, v);
           m.key.assign(key);
           m.value = std::make_unique<Value>();
           ROUTESIM_RETURN_IF_ERROR(value(field.value(), *m.value, depth + 1));
-          out.members_.push_back(std::move(m));
         }
         break;
       }
@@ -178,12 +181,12 @@ class Builder {
         out.type_ = Type::kArray;
         simdjson::ondemand::array arr;
         if (auto e = v.get_array().get(arr)) return fail(e, v);
+        size_t count = 0;
+        if (arr.count_elements().get(count) == simdjson::SUCCESS) out.items_.reserve(count);
         for (auto item_result : arr) {
-          simdjson::ondemand::value item;
-          if (auto e = std::move(item_result).get(item)) return fail(e, v);
-          Value child;
-          ROUTESIM_RETURN_IF_ERROR(value(item, child, depth + 1));
-          out.items_.push_back(std::move(child));
+          if (auto e = item_result.error()) return fail(e, v);
+          ROUTESIM_RETURN_IF_ERROR(
+              value(item_result.value_unsafe(), out.items_.emplace_back(), depth + 1));
         }
         break;
       }
