@@ -160,8 +160,6 @@ class Builder {
         out.type_ = Type::kObject;
         simdjson::ondemand::object obj;
         if (auto e = v.get_object().get(obj)) return fail(e, v);
-        size_t fields = 0;
-        if (obj.count_fields().get(fields) == simdjson::SUCCESS) out.members_.reserve(fields);
         for (auto field_result : obj) {
           // Fields and values are used in place: copying simdjson's small iterator structs out
           // of their results stalls store-to-load forwarding (see bench/RESULTS.md).
@@ -181,8 +179,6 @@ class Builder {
         out.type_ = Type::kArray;
         simdjson::ondemand::array arr;
         if (auto e = v.get_array().get(arr)) return fail(e, v);
-        size_t count = 0;
-        if (arr.count_elements().get(count) == simdjson::SUCCESS) out.items_.reserve(count);
         for (auto item_result : arr) {
           if (auto e = item_result.error()) return fail(e, v);
           ROUTESIM_RETURN_IF_ERROR(
