@@ -27,7 +27,7 @@ size_t CorpusSource::produce(size_t worker, Router& router) {
     return 0;
   }
   const size_t batch = options_.batch;
-  uint64_t now = Router::now();
+  uint64_t now = router.now();
   size_t n;
   if (options_.rate) {
     double due = static_cast<double>(now - start_ns_) * 1e-9 * f.rate;

@@ -27,7 +27,7 @@ class CorpusSource final : public IngressSource {
   CorpusSource(const Router& router, const std::vector<message::Message>& messages,
                Options options);
 
-  // The open loop's time zero (Router::now()); call just before Router::start.
+  // The open loop's time zero (the router's now()); call just before Router::start.
   void begin(uint64_t start_ns) { start_ns_ = start_ns; }
   // Ends feeding; exhausted() becomes true once every worker has seen it.
   void stop() { stop_.store(true, std::memory_order_release); }

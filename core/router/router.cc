@@ -72,14 +72,21 @@ struct Router::EndpointSlot {
   moodycamel::ConcurrentQueue<OutboundMessage> queue;
   alignas(64) std::atomic<int64_t> size{0};
   alignas(64) std::atomic<bool> claimed{false};
-  // Messages the endpoint refused, redelivered first, in order. Owned by the claimer;
-  // `retry_size` mirrors its size for workers deciding whether to claim.
+  // Messages the endpoint refused, redelivered first, in order, and its health. Owned by the
+  // claimer; `retry_size` and `wait_until_ns` mirror them for workers deciding whether to claim.
   std::vector<OutboundMessage> retry;
   std::atomic<size_t> retry_size{0};
+  std::atomic<uint64_t> wait_until_ns{0};
+  EndpointHealth health;
 
   EndpointSlot(size_t i, std::string n, routing::EndpointKind k, std::unique_ptr<Endpoint> e,
-               size_t capacity)
-      : index(i), name(std::move(n)), kind(k), endpoint(std::move(e)), queue(capacity) {}
+               size_t capacity, const RetryPolicy& policy)
+      : index(i),
+        name(std::move(n)),
+        kind(k),
+        endpoint(std::move(e)),
+        queue(capacity),
+        health(policy) {}
 };
 
 struct Router::Worker {
@@ -113,15 +120,12 @@ struct Router::Worker {
   }
 };
 
-uint64_t Router::now() {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count());
-}
-
 Router::Router(std::shared_ptr<const routing::RouteTable> table, const EndpointRegistry& registry,
                std::vector<routing::EndpointConfig> configs, RouterOptions options)
-    : options_(options), registry_(registry), configs_(std::move(configs)) {
+    : options_(options),
+      registry_(registry),
+      configs_(std::move(configs)),
+      clock_(options.clock != nullptr ? options.clock : &SteadyClock::instance()) {
   if (options_.workers == 0) options_.workers = std::max(1u, std::thread::hardware_concurrency());
   options_.max_endpoints = std::max(options_.max_endpoints, table->endpoints().size());
   for (size_t i = 0; i < options_.workers; ++i) {
@@ -176,7 +180,7 @@ Router::TableState* Router::makeState(std::shared_ptr<const routing::RouteTable>
         }
         slots_[count] = std::make_unique<EndpointSlot>(
             count, e.name, e.kind, registry_.create(e.kind, e.name, config),
-            std::min<size_t>(options_.endpoint_capacity, kInitialQueueItems));
+            std::min<size_t>(options_.endpoint_capacity, kInitialQueueItems), options_.retry);
         slot_count_.store(count + 1, std::memory_order_release);
       }
     }
@@ -229,15 +233,9 @@ uint64_t Router::pending() const {
 }
 
 void Router::deliverInline() {
-  // Deliver everything queued; an endpoint that refuses is tried again at once, up to
-  // kInlineAttempts times, and what it still refuses stays queued for the next call.
-  Worker& w = *inline_worker_;
-  auto inlinePending = [&] {
-    return w.added.load(std::memory_order_acquire) - w.done.load(std::memory_order_acquire);
-  };
-  int refusals = 0;
-  while (inlinePending() != 0 && refusals < kInlineAttempts) {
-    if (drainEndpoints(w) == 0) ++refusals;
+  // Deliver everything that can go now; what a failing endpoint refuses waits for its retry
+  // time (on the router's clock) and goes on a later call.
+  while (drainEndpoints(*inline_worker_) != 0) {
   }
 }
 
@@ -462,10 +460,33 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
     slot.size.fetch_sub(static_cast<int64_t>(from_queue), std::memory_order_acq_rel);
   }
   if (batch.empty()) return 0;
-  DeliveryReport report = slot.endpoint->deliver(batch);
-  size_t delivered = std::min(report.delivered, batch.size());
-  uint64_t t = now();
+  const uint64_t t = clock_->nowNs();
   metrics::EndpointCounters& c = w.metrics->endpoints[slot.index];
+  auto publishRetry = [&] {
+    slot.retry_size.store(slot.retry.size(), std::memory_order_release);
+    slot.wait_until_ns.store(
+        slot.health.dead() || slot.retry.empty() ? 0 : slot.health.nextAttemptNs(),
+        std::memory_order_release);
+  };
+  // Messages for a dead endpoint are dropped (counted, not sent to fallback), except one probe
+  // every RetryPolicy::dead_probe_ns that may revive it.
+  auto dropFrom = [&](size_t first) {
+    for (size_t i = first; i < batch.size(); ++i) {
+      c.dropped[static_cast<size_t>(batch[i].message->source)].add();
+    }
+    w.metrics->egress_dropped.add(batch.size() - first);
+    w.doneWork(batch.size() - first);
+  };
+  EndpointHealth::Action action = slot.health.next(t);
+  if (action == EndpointHealth::Action::kDrop) {
+    dropFrom(0);
+    publishRetry();
+    return batch.size();
+  }
+  std::span<const OutboundMessage> attempt(batch);
+  if (action == EndpointHealth::Action::kProbe) attempt = attempt.first(1);
+  DeliveryReport report = slot.endpoint->deliver(attempt);
+  size_t delivered = std::min(report.delivered, attempt.size());
   uint64_t fallback = 0;
   uint64_t bytes = 0;
   for (size_t i = 0; i < delivered; ++i) {
@@ -479,11 +500,22 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   c.fallback.add(fallback);
   w.metrics->egress_success.add(delivered);
   w.metrics->egress_fallback.add(fallback);
-  if (delivered < batch.size()) {
+  w.doneWork(delivered);
+  if (delivered > 0) slot.health.succeeded(t);
+  bool refused = delivered < attempt.size() || report.failure != DeliveryFailure::kNone;
+  if (refused && delivered < attempt.size()) {
+    slot.health.failed(
+        t,
+        report.failure == DeliveryFailure::kNone ? DeliveryFailure::kInternalError : report.failure,
+        report.detail);
+  }
+  if (slot.health.dead()) {
+    dropFrom(delivered);  // the endpoint died with this attempt (or the probe failed)
+  } else {
+    // What was not delivered (refused, or not attempted behind a probe) goes first next time.
     slot.retry.assign(batch.begin() + static_cast<ptrdiff_t>(delivered), batch.end());
   }
-  slot.retry_size.store(slot.retry.size(), std::memory_order_release);
-  w.doneWork(delivered);
+  publishRetry();
   return delivered;
 }
 
@@ -497,6 +529,9 @@ size_t Router::drainEndpoints(Worker& w) {
         slot.retry_size.load(std::memory_order_acquire) == 0) {
       continue;
     }
+    // A failing endpoint waits out its backoff; the queue holds its messages meanwhile.
+    uint64_t wait_until = slot.wait_until_ns.load(std::memory_order_acquire);
+    if (wait_until != 0 && clock_->nowNs() < wait_until) continue;
     bool expected = false;
     if (!slot.claimed.compare_exchange_strong(expected, true, std::memory_order_acquire)) continue;
     total += deliverFrom(w, slot);
@@ -559,6 +594,24 @@ std::vector<metrics::EndpointDescription> Router::endpointDescriptions() const {
   for (size_t s = 0; s < count; ++s) {
     out.push_back({slots_[s]->name, std::string(routing::endpointTypeName(slots_[s]->kind)),
                    std::string(routing::endpointMetricName(slots_[s]->kind))});
+  }
+  return out;
+}
+
+std::vector<EndpointHealthReport> Router::health() const {
+  std::vector<EndpointHealthReport> out;
+  size_t count = slot_count_.load(std::memory_order_acquire);
+  uint64_t now = clock_->nowNs();
+  for (size_t s = 0; s < count; ++s) {
+    EndpointSlot& slot = *slots_[s];
+    // Read under the endpoint's claim: its deliverer owns the health state.
+    bool expected = false;
+    while (!slot.claimed.compare_exchange_weak(expected, true, std::memory_order_acquire)) {
+      expected = false;
+      std::this_thread::yield();
+    }
+    out.push_back(slot.health.report(now));
+    slot.claimed.store(false, std::memory_order_release);
   }
   return out;
 }

@@ -24,10 +24,12 @@
 #include <thread>
 #include <vector>
 
+#include "core/common/clock.h"
 #include "core/common/error.h"
 #include "core/message/message.h"
 #include "core/metrics/routing_metrics.h"
 #include "core/router/endpoint.h"
+#include "core/router/endpoint_health.h"
 #include "core/routing/route_table.h"
 
 namespace routesim::router {
@@ -60,6 +62,8 @@ struct RouterOptions {
   WhenFull when_full = WhenFull::kBackpressure;
   size_t max_endpoints = 32;        // endpoint slots (tables may add endpoints up to this)
   uint32_t builtin_partitions = 4;  // partitions of the built-in endpoint (IoT Hub: 2-32)
+  const Clock* clock = nullptr;     // delivery retries, health and latency; null: steady clock
+  RetryPolicy retry;                // backoff, dead after an hour, probes (endpoint_health.h)
 };
 
 struct SwapStats {
@@ -95,10 +99,9 @@ class Router {
                              std::span<const uint64_t> ingress_ns);
 
   // Routes and delivers `message` entirely on the calling thread (no workers): the
-  // deterministic mode for replay. Do not mix with start(). An endpoint that refuses is tried
-  // again at once (kInlineAttempts in all); what it still refuses stays queued, in order, and is
-  // tried again by the next processInline() or drain().
-  static constexpr int kInlineAttempts = 3;
+  // deterministic mode for replay, usually with a ManualClock. Do not mix with start(). What a
+  // failing endpoint refuses stays queued, in order, until its retry time on the clock; the next
+  // processInline() or drain() at or after that time tries it again.
   SubmitResult processInline(const message::Message& message, uint64_t ingress_ns);
 
   // Blocks until every accepted message reached a terminal outcome (threaded mode); in inline
@@ -113,6 +116,8 @@ class Router {
   metrics::MetricsSnapshot metrics() const;
   // Endpoint slot descriptions, in metrics' endpoint order.
   std::vector<metrics::EndpointDescription> endpointDescriptions() const;
+  // Each endpoint slot's health as GetEndpointHealth reports it, in the same order.
+  std::vector<EndpointHealthReport> health() const;
   // Every accepted message is orphaned or has terminal outcomes for all its deliveries.
   // Call when quiescent (after drain()).
   Status checkConservation() const;
@@ -121,7 +126,7 @@ class Router {
   // Messages waiting in shard `shard`'s queue (approximate while workers run).
   size_t shardBacklog(size_t shard) const;
   size_t shardOf(std::string_view device_id) const;
-  static uint64_t now();  // nanoseconds, steady clock
+  uint64_t now() const { return clock_->nowNs(); }  // the router clock's time, nanoseconds
 
  private:
   struct Envelope {
@@ -148,6 +153,7 @@ class Router {
   RouterOptions options_;
   const EndpointRegistry& registry_;
   std::vector<routing::EndpointConfig> configs_;
+  const Clock* clock_;
 
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unique_ptr<EndpointSlot>> slots_;  // fixed size: options_.max_endpoints

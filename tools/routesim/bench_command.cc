@@ -44,7 +44,7 @@ RunResult runOnce(const std::shared_ptr<const routing::RouteTable>& table,
   router::Router router(table, registry, configs, ro);
   router::CorpusSource source(router, messages, {passes, options.rate, 64});
   auto t0 = std::chrono::steady_clock::now();
-  source.begin(router::Router::now());
+  source.begin(router.now());
   router.start(&source);
   if (seconds) {
     auto deadline = t0 + std::chrono::duration<double>(*seconds);

@@ -83,7 +83,7 @@ std::vector<SubmitResult> submitConcurrently(Router& router, const Workload& w) 
   for (const std::vector<size_t>& list : w.producers) {
     producers.emplace_back([&router, &w, &list, &results, &go] {
       while (!go.load()) std::this_thread::yield();
-      for (size_t i : list) results[i] = router.submit(w.messages[i], Router::now());
+      for (size_t i : list) results[i] = router.submit(w.messages[i], router.now());
     });
   }
   go.store(true);
@@ -96,7 +96,7 @@ metrics::MetricsSnapshot inlineTotals(const BuiltTable& built, const Workload& w
   EndpointRegistry registry;
   registerCountingEndpoints(registry);
   Router router(built.table, registry, built.configs, RouterOptions{.workers = 1});
-  for (const message::Message& m : w.messages) (void)router.processInline(m, Router::now());
+  for (const message::Message& m : w.messages) (void)router.processInline(m, router.now());
   return router.metrics();
 }
 
@@ -254,7 +254,7 @@ TEST_P(RouterThreadsTest, BusyWithTinyQueuesIsAnsweredAndNothingAcceptedIsLost) 
   for (const std::vector<size_t>& list : w.producers) {
     producers.emplace_back([&router, &w, &list, &results, &saw_busy] {
       for (size_t i : list) {
-        results[i] = router.submit(w.messages[i], Router::now());
+        results[i] = router.submit(w.messages[i], router.now());
         if (results[i] == SubmitResult::kBusy) saw_busy.store(true);
       }
     });
@@ -302,6 +302,8 @@ TEST_P(RouterThreadsTest, EndpointRefusingPartOfBatchesStillGetsEverythingInOrde
   RouterOptions options;
   options.workers = GetParam();
   options.batch_size = 8;
+  options.retry =
+      testing::immediateRetry();  // this test is about order and at-least-once, not timing
   // "hot" refuses a whole batch every fourth call and the second half every fourth call after
   // that; "archive" takes one message per call when the call number is odd.
   recorder_["hot"].policy = [](uint64_t call, size_t batch) -> size_t {
@@ -352,12 +354,12 @@ TEST_P(RouterThreadsTest, IngressSourceRunAsTheBenchDoes) {
       if (f.done.load()) return 0;
       size_t n = std::min<size_t>(7, f.list.size() - f.cursor);
       if (worker % 2 == 0) {
-        std::vector<uint64_t> times(n, Router::now());
+        std::vector<uint64_t> times(n, router.now());
         f.accepted +=
             router.submitOwnShardBatch(worker, std::span(f.list).subspan(f.cursor, n), times);
       } else {
         for (size_t i = 0; i < n; ++i) {
-          SubmitResult r = router.submitFrom(worker, *f.list[f.cursor + i], Router::now());
+          SubmitResult r = router.submitFrom(worker, *f.list[f.cursor + i], router.now());
           f.accepted += r == SubmitResult::kAccepted;
         }
       }
@@ -526,6 +528,7 @@ TEST_P(RouterThreadsTest, TableCarriedByAQueuedDeliveryStaysAliveAfterSwap) {
   RouterOptions options;
   options.workers = GetParam();
   options.batch_size = 4;
+  options.retry = testing::immediateRetry();
   {
     auto a_table = buildTable(kA).table;
     auto b_table = buildTable(kB).table;
@@ -535,7 +538,7 @@ TEST_P(RouterThreadsTest, TableCarriedByAQueuedDeliveryStaysAliveAfterSwap) {
     a_table.reset();  // the router holds the only reference now
     router.start();
     for (const message::Message& m : messages) {
-      ASSERT_EQ(router.submit(m, Router::now()), SubmitResult::kAccepted);
+      ASSERT_EQ(router.submit(m, router.now()), SubmitResult::kAccepted);
     }
     // Table A has routed and handed over some deliveries, which "a" keeps refusing.
     while (offered.load() == 0) std::this_thread::yield();

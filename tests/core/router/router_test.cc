@@ -57,7 +57,7 @@ class RouterInlineTest : public ::testing::Test {
   // Runs `w` inline; checks each SubmitResult against the expectation.
   void runInline(Router& router, const Workload& w) {
     for (size_t i = 0; i < w.messages.size(); ++i) {
-      SubmitResult r = router.processInline(w.messages[i], Router::now());
+      SubmitResult r = router.processInline(w.messages[i], router.now());
       EXPECT_EQ(r, w.expect[i].rejected ? SubmitResult::kTooLarge : SubmitResult::kAccepted)
           << "message " << i;
     }
@@ -219,11 +219,11 @@ TEST_F(RouterInlineTest, UnmatchedMessagesAreOrphanedWithoutFallback) {
                 "endpointNames": ["t"], "isEnabled": true}]
   })");
   auto router = makeRouter(built);
-  EXPECT_EQ(router->processInline(makeMessage("d1", 0, {{"k", "v"}}), Router::now()),
+  EXPECT_EQ(router->processInline(makeMessage("d1", 0, {{"k", "v"}}), router->now()),
             SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(makeMessage("d1", 1, {{"k", "w"}}), Router::now()),
+  EXPECT_EQ(router->processInline(makeMessage("d1", 1, {{"k", "w"}}), router->now()),
             SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(makeMessage("d2", 0), Router::now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(makeMessage("d2", 0), router->now()), SubmitResult::kAccepted);
   metrics::MetricsSnapshot m = router->metrics();
   EXPECT_EQ(m.ingress_accepted, 3u);
   EXPECT_EQ(m.orphaned[kDevice], 2u);
@@ -243,7 +243,7 @@ TEST_F(RouterInlineTest, DisabledFallbackOrphans) {
                       "endpointNames": ["events"], "isEnabled": false}
   })");
   auto router = makeRouter(built);
-  EXPECT_EQ(router->processInline(makeMessage("hot", 0), Router::now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(makeMessage("hot", 0), router->now()), SubmitResult::kAccepted);
   metrics::MetricsSnapshot m = router->metrics();
   EXPECT_EQ(m.orphaned[kDevice], 1u);
   EXPECT_EQ(m.egress_success, 0u);
@@ -262,8 +262,8 @@ TEST_F(RouterInlineTest, MessageOfExactlyTheLimitIsAcceptedAndOneByteMoreRejecte
   testing::resizeTo(over, message::kMaxMessageBytes + 1);
   ASSERT_EQ(message::messageSize(over), message::kMaxMessageBytes + 1);
 
-  EXPECT_EQ(router->processInline(at_limit, Router::now()), SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(over, Router::now()), SubmitResult::kTooLarge);
+  EXPECT_EQ(router->processInline(at_limit, router->now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(over, router->now()), SubmitResult::kTooLarge);
   metrics::MetricsSnapshot m = router->metrics();
   EXPECT_EQ(m.ingress_attempts, 2u);
   EXPECT_EQ(m.ingress_accepted, 1u);
@@ -295,8 +295,8 @@ TEST_F(RouterInlineTest, EnrichmentMakesDeliveryInvalidOnlyPastTheLimit) {
   };
   message::Message fits = sized(0, message::kMaxMessageBytes - 15);  // exactly the limit
   message::Message over = sized(1, message::kMaxMessageBytes - 14);  // one byte past
-  EXPECT_EQ(router->processInline(fits, Router::now()), SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(over, Router::now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(fits, router->now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(over, router->now()), SubmitResult::kAccepted);
 
   ASSERT_EQ(recorder_["archive"].attempts.size(), 1u);
   EXPECT_EQ(recorder_["archive"].attempts[0].seq, 0);
@@ -319,7 +319,7 @@ TEST_F(RouterInlineTest, DeliveredSizeAndBytesIncludeTheEndpointsEnrichments) {
   auto router = makeRouter(built);
   message::Message m = makeMessage("d", 0, {{"archive", "yes"}, {"level", "hot"}}, "{\"a\":1}");
   size_t base = message::messageSize(m);
-  ASSERT_EQ(router->processInline(m, Router::now()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(m, router->now()), SubmitResult::kAccepted);
   ASSERT_EQ(recorder_["archive"].attempts.size(), 1u);
   ASSERT_EQ(recorder_["hot"].attempts.size(), 1u);
   EXPECT_EQ(recorder_["archive"].attempts[0].size, base + testing::kArchiveEnrichmentBytes);
@@ -336,7 +336,7 @@ TEST_F(RouterInlineTest, BuiltInEndpointGetsTheDevicesPartition) {
   options.builtin_partitions = 8;
   auto router = makeRouter(built, options);
   for (int d = 0; d < 40; ++d) {
-    ASSERT_EQ(router->processInline(makeMessage("device-" + std::to_string(d), 0), Router::now()),
+    ASSERT_EQ(router->processInline(makeMessage("device-" + std::to_string(d), 0), router->now()),
               SubmitResult::kAccepted);
   }
   ASSERT_EQ(recorder_["events"].attempts.size(), 40u);
@@ -352,7 +352,7 @@ TEST_F(RouterInlineTest, BuiltInEndpointGetsTheDevicesPartition) {
 TEST_F(RouterInlineTest, LatencyMeasuresFromTheGivenIngressTime) {
   BuiltTable built = buildTable(kStandardRouting);
   auto router = makeRouter(built);
-  uint64_t ingress = Router::now() - 5'000'000;  // 5 ms ago
+  uint64_t ingress = router->now() - 5'000'000;  // 5 ms ago
   ASSERT_EQ(router->processInline(makeMessage("d", 0, {{"level", "hot"}}), ingress),
             SubmitResult::kAccepted);
   metrics::MetricsSnapshot m = router->metrics();
@@ -363,7 +363,7 @@ TEST_F(RouterInlineTest, LatencyMeasuresFromTheGivenIngressTime) {
   EXPECT_GE(metricMap(*router)["d2c.endpoints.latency.eventHubs"], 5.0);
   // An ingress time in the future counts as zero latency, not a huge unsigned value.
   ASSERT_EQ(router->processInline(makeMessage("d", 1, {{"level", "hot"}}),
-                                  Router::now() + 60'000'000'000),
+                                  router->now() + 60'000'000'000),
             SubmitResult::kAccepted);
   m = router->metrics();
   EXPECT_EQ(m.endpoints[static_cast<size_t>(slotOf(*router, "hot"))].latency.count(), 2u);
@@ -376,9 +376,9 @@ TEST_F(RouterInlineTest, TwinChangeEventsUseTheirOwnRoutesAndNoFallback) {
   message::MessageSource twin = message::MessageSource::kTwinChangeEvents;
   // level = 'hot' routes device messages to "hot"; for a twin change event it is not a route.
   EXPECT_EQ(
-      router->processInline(makeMessage("d", 0, {{"level", "hot"}}, "{}", twin), Router::now()),
+      router->processInline(makeMessage("d", 0, {{"level", "hot"}}, "{}", twin), router->now()),
       SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(makeMessage("d", 1, {{"kind", "ok"}}, "{}", twin), Router::now()),
+  EXPECT_EQ(router->processInline(makeMessage("d", 1, {{"kind", "ok"}}, "{}", twin), router->now()),
             SubmitResult::kAccepted);
   EXPECT_TRUE(recorder_["hot"].attempts.empty());
   EXPECT_TRUE(recorder_["events"].attempts.empty());
@@ -393,19 +393,98 @@ TEST_F(RouterInlineTest, TwinChangeEventsUseTheirOwnRoutesAndNoFallback) {
 
 // A transient refusal must not strand a message: processInline "routes and delivers entirely on
 // the calling thread", and drain() is a no-op inline, so nothing else would ever retry it.
-TEST_F(RouterInlineTest, RefusedDeliveryIsRetriedBeforeProcessInlineReturns) {
+TEST_F(RouterInlineTest, RefusedDeliveryWaitsForItsRetryTimeOnTheClock) {
   BuiltTable built = buildTable(R"({"routes": [{"name": "r", "source": "DeviceMessages",
     "condition": "true", "endpointNames": ["events"], "isEnabled": true}]})");
   // Refuse every first attempt, accept every second.
   recorder_["events"].policy = [](uint64_t call, size_t batch) {
     return call % 2 == 0 ? 0 : batch;
   };
-  auto router = makeRouter(built);
-  ASSERT_EQ(router->processInline(makeMessage("d", 0), Router::now()), SubmitResult::kAccepted);
+  ManualClock clock(1000 * kNsPerSecond);
+  RouterOptions options;
+  options.clock = &clock;
+  auto router = makeRouter(built, options);
+  ASSERT_EQ(router->processInline(makeMessage("d", 0), clock.nowNs()), SubmitResult::kAccepted);
+  EXPECT_EQ(recorder_["events"].accepted().size(), 0u);
+  EndpointHealthReport h = router->health()[0];
+  EXPECT_EQ(h.status, HealthStatus::kUnhealthy);
+  EXPECT_EQ(h.last_known_error, DeliveryFailure::kTransient);
+  EXPECT_EQ(h.last_known_error_time_ns, 1000 * kNsPerSecond);
+  EXPECT_EQ(h.last_successful_send_attempt_time_ns, 0u);
+
+  router->drain();  // not due yet: the first retry waits 1 s
+  EXPECT_EQ(recorder_["events"].accepted().size(), 0u);
+  clock.advance(kNsPerSecond);
+  router->drain();
   EXPECT_EQ(recorder_["events"].accepted().size(), 1u);
+  h = router->health()[0];
+  EXPECT_EQ(h.status, HealthStatus::kDegraded);  // recovering
+  EXPECT_EQ(h.last_successful_send_attempt_time_ns, 1001 * kNsPerSecond);
   Status conservation = router->checkConservation();
   EXPECT_TRUE(conservation.ok()) << conservation.error().message();
   EXPECT_EQ(router->metrics().egress_success, 1u);
+  EXPECT_EQ(router->metrics().latency.max(), kNsPerSecond);  // ingress to delivery
+}
+
+TEST_F(RouterInlineTest, EndpointFailingForAnHourIsDeadDropsAndRevivesOnAProbe) {
+  BuiltTable built = buildTable(R"({"endpoints": {"eventHubs": [{"name": "hot"}]},
+    "routes": [{"name": "r", "source": "DeviceMessages", "condition": "true",
+                "endpointNames": ["hot"], "isEnabled": true}],
+    "fallbackRoute": {"source": "DeviceMessages", "condition": "true",
+                      "endpointNames": ["events"], "isEnabled": true}})");
+  bool up = false;
+  recorder_["hot"].policy = [&up](uint64_t, size_t batch) -> size_t { return up ? batch : 0; };
+  ManualClock clock(0);
+  RouterOptions options;
+  options.clock = &clock;
+  auto router = makeRouter(built, options);
+  int seq = 0;
+  // One message a minute for an hour and a bit: retries back off, then the endpoint dies.
+  for (int minute = 0; minute <= 61; ++minute) {
+    ASSERT_EQ(router->processInline(makeMessage("d", seq++), clock.nowNs()),
+              SubmitResult::kAccepted);
+    for (int s = 0; s < 60; ++s) {
+      clock.advance(kNsPerSecond);
+      router->drain();
+    }
+  }
+  EndpointHealthReport h = router->health()[1];
+  EXPECT_EQ(h.status, HealthStatus::kDead);
+  metrics::MetricsSnapshot m = router->metrics();
+  // Every message was dropped (none delivered, none sent to fallback instead).
+  EXPECT_EQ(m.endpoints[1].delivered, 0u);
+  EXPECT_EQ(m.egress_dropped, static_cast<uint64_t>(seq));
+  EXPECT_EQ(m.endpoints[1].dropped, static_cast<uint64_t>(seq));
+  EXPECT_EQ(m.egress_fallback, 0u);
+  EXPECT_TRUE(router->checkConservation().ok());
+
+  // The endpoint comes back: the next probe (at most 5 minutes later) revives it.
+  up = true;
+  for (int minute = 0; minute < 6; ++minute) {
+    ASSERT_EQ(router->processInline(makeMessage("d", seq++), clock.nowNs()),
+              SubmitResult::kAccepted);
+    clock.advance(60 * kNsPerSecond);
+    router->drain();
+  }
+  h = router->health()[1];
+  EXPECT_EQ(h.status, HealthStatus::kDegraded);
+  EXPECT_GT(router->metrics().endpoints[1].delivered, 0u);
+  clock.advance(301 * kNsPerSecond);
+  ASSERT_EQ(router->processInline(makeMessage("d", seq++), clock.nowNs()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->health()[1].status, HealthStatus::kHealthy);
+  EXPECT_EQ(router->health()[0].status, HealthStatus::kUnknown);  // events: never tried
+  Status conservation = router->checkConservation();
+  EXPECT_TRUE(conservation.ok()) << conservation.error().message();
+}
+
+TEST(RetryPolicyTest, BacksOffExponentiallyFromOneSecondToAMinute) {
+  RetryPolicy p;
+  EXPECT_EQ(p.backoff(1), 1 * kNsPerSecond);
+  EXPECT_EQ(p.backoff(2), 2 * kNsPerSecond);
+  EXPECT_EQ(p.backoff(6), 32 * kNsPerSecond);
+  EXPECT_EQ(p.backoff(7), 60 * kNsPerSecond);
+  EXPECT_EQ(p.backoff(100), 60 * kNsPerSecond);
+  EXPECT_EQ(healthStatusName(HealthStatus::kDegraded), "degraded");
 }
 
 TEST_F(RouterInlineTest, SwapTableRoutesLaterMessagesWithTheNewTable) {
@@ -416,12 +495,12 @@ TEST_F(RouterInlineTest, SwapTableRoutesLaterMessagesWithTheNewTable) {
     "routes": [{"name": "r", "source": "DeviceMessages", "condition": "true",
                 "endpointNames": ["alerts"], "isEnabled": true}]})");
   auto router = std::make_unique<Router>(a.table, registry_, b.configs, RouterOptions{});
-  ASSERT_EQ(router->processInline(makeMessage("d", 0), Router::now()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(makeMessage("d", 0), router->now()), SubmitResult::kAccepted);
   SwapStats stats = router->swapTable(b.table);
   EXPECT_GE(stats.publish.count(), 0);
   EXPECT_GE(stats.quiesce.count(), 0);
   EXPECT_EQ(router->table(), b.table);
-  ASSERT_EQ(router->processInline(makeMessage("d", 1), Router::now()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(makeMessage("d", 1), router->now()), SubmitResult::kAccepted);
 
   ASSERT_EQ(recorder_["hot"].attempts.size(), 1u);
   EXPECT_EQ(recorder_["hot"].attempts[0].seq, 0);

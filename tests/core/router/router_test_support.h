@@ -168,6 +168,15 @@ class Recorder {
   std::map<const routing::RouteTable*, std::weak_ptr<const routing::RouteTable>> watched_;
 };
 
+// A retry policy with no backoff: a refused delivery is tried again at the next chance (for
+// tests about order and counting rather than timing).
+inline RetryPolicy immediateRetry() {
+  RetryPolicy p;
+  p.initial_backoff_ns = 0;
+  p.max_backoff_ns = 0;
+  return p;
+}
+
 inline int64_t seqOf(const message::Message& m) {
   const message::Property* p = m.app_properties.find("seq");
   if (p == nullptr || !p->value) return -1;
