@@ -12,6 +12,8 @@ PACKAGES=(
   clang libclang-rt-14-dev            # libFuzzer targets and sanitizer runtimes
   libboost1.81-dev libsimdjson-dev libconcurrentqueue-dev libcli11-dev
   libbenchmark-dev libgtest-dev libgmock-dev
+  libavro-dev zlib1g-dev                # Storage endpoint: Avro container files, deflate
+  avro-bin python3-avro                 # tests read the Avro output back with tools we did not write
 )
 
 missing=()

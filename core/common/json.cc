@@ -412,3 +412,40 @@ std::string pathIndex(std::string_view parent, size_t index) {
 }
 
 }  // namespace routesim::json
+
+namespace routesim::json {
+
+Result<std::string> stripComments(std::string_view text) {
+  std::string out(text);
+  bool in_string = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '/') {
+      while (i < out.size() && out[i] != '\n') out[i++] = ' ';
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '*') {
+      size_t start = i;
+      size_t end = out.find("*/", i + 2);
+      if (end == std::string::npos) {
+        return Error::at(ErrorCode::kInvalidInput, {static_cast<uint32_t>(start), 2},
+                         "unclosed /* comment");
+      }
+      for (; i < end + 2; ++i) {
+        if (out[i] != '\n') out[i] = ' ';
+      }
+      --i;
+    }
+  }
+  return out;
+}
+
+}  // namespace routesim::json

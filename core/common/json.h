@@ -77,6 +77,12 @@ inline constexpr int kMaxNesting = 1024;
 // (ErrorCode::kInvalidInput); trailing non-whitespace after the value is an error.
 Result<Value> parse(std::string_view text);
 
+// `text` with // line and /* block */ comments outside strings replaced by spaces (newlines
+// kept), so offsets, lines and columns still point into the original text. For files that
+// allow comments, such as the Event Hubs and Service Bus emulators' Config.json. An unclosed
+// block comment is an error at its offset.
+Result<std::string> stripComments(std::string_view text);
+
 // Appends `s` as a JSON string literal (with quotes) to `out`.
 void appendQuoted(std::string& out, std::string_view s);
 

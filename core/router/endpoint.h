@@ -60,8 +60,14 @@ struct DeliveryReport {
 class Endpoint {
  public:
   virtual ~Endpoint() = default;
-  // Delivers a batch in order. Called by one thread at a time per endpoint.
+  // Delivers a batch in order. Called by one thread at a time per endpoint, never at the same
+  // time as tick() or flush().
   virtual DeliveryReport deliver(std::span<const OutboundMessage> batch) = 0;
+  // Time passed to `now_ns` on the router's clock with or without messages: endpoints that act
+  // on time (Storage closing a batch window, Event Hubs retention, Service Bus expiry) do it here.
+  virtual void tick(uint64_t now_ns) { (void)now_ns; }
+  // The run ends at `now_ns`: write out whatever is buffered (Storage's open batch).
+  virtual void flush(uint64_t now_ns) { (void)now_ns; }
 };
 
 // Accepts everything and counts it. Thread-safe.

@@ -598,22 +598,37 @@ std::vector<metrics::EndpointDescription> Router::endpointDescriptions() const {
   return out;
 }
 
-std::vector<EndpointHealthReport> Router::health() const {
-  std::vector<EndpointHealthReport> out;
+template <typename F>
+void Router::forEachSlotClaimed(F&& f) const {
   size_t count = slot_count_.load(std::memory_order_acquire);
-  uint64_t now = clock_->nowNs();
   for (size_t s = 0; s < count; ++s) {
     EndpointSlot& slot = *slots_[s];
-    // Read under the endpoint's claim: its deliverer owns the health state.
+    // The claim makes this thread the endpoint's only user (its deliverer owns its state).
     bool expected = false;
     while (!slot.claimed.compare_exchange_weak(expected, true, std::memory_order_acquire)) {
       expected = false;
       std::this_thread::yield();
     }
-    out.push_back(slot.health.report(now));
+    f(slot);
     slot.claimed.store(false, std::memory_order_release);
   }
+}
+
+std::vector<EndpointHealthReport> Router::health() const {
+  std::vector<EndpointHealthReport> out;
+  uint64_t now = clock_->nowNs();
+  forEachSlotClaimed([&](EndpointSlot& slot) { out.push_back(slot.health.report(now)); });
   return out;
+}
+
+void Router::tickEndpoints() {
+  uint64_t now = clock_->nowNs();
+  forEachSlotClaimed([&](EndpointSlot& slot) { slot.endpoint->tick(now); });
+}
+
+void Router::flushEndpoints() {
+  uint64_t now = clock_->nowNs();
+  forEachSlotClaimed([&](EndpointSlot& slot) { slot.endpoint->flush(now); });
 }
 
 Status Router::checkConservation() const {

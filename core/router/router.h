@@ -108,6 +108,12 @@ class Router {
   // mode, tries queued deliveries again.
   void drain();
 
+  // Passes the clock's current time to every endpoint's tick() (time-driven work: Storage
+  // windows, retention, expiry), or, with flush, to flush() (the run's end). Each endpoint is
+  // called under its delivery claim, so never at the same time as its deliver(). Any thread.
+  void tickEndpoints();
+  void flushEndpoints();
+
   // Replaces the route table. Returns when no worker can still route with the old one (it is
   // kept alive while deliveries it routed are in flight). Call from one thread at a time.
   SwapStats swapTable(std::shared_ptr<const routing::RouteTable> next);
@@ -143,6 +149,8 @@ class Router {
   void workerLoop(size_t index);
   size_t routeBatch(Worker& w);
   size_t drainEndpoints(Worker& w);
+  template <typename F>
+  void forEachSlotClaimed(F&& f) const;
   size_t deliverFrom(Worker& w, EndpointSlot& slot);
   void routeOne(Worker& w, const TableState& state, const Envelope& env);
   void flushOutbound(Worker& w);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -279,6 +280,37 @@ TEST(JsonTest, PathJoinUsesDotForPlainNamesAndBracketsOtherwise) {
 TEST(JsonTest, PathIndexAppendsBracketedIndex) {
   EXPECT_EQ(pathIndex("$.routes", 3), "$.routes[3]");
   EXPECT_EQ(pathJoin(pathIndex("$.routes", 0), "condition"), "$.routes[0].condition");
+}
+
+}  // namespace
+}  // namespace routesim::json
+
+namespace routesim::json {
+namespace {
+
+TEST(JsonStripCommentsTest, BlanksCommentsKeepingOffsetsAndStrings) {
+  std::string text =
+      "{\n  // line comment\n  \"a\": \"// not a comment\", /* block\n spans */ \"b\": "
+      "\"/*x*/\\\"//\"\n}";
+  Result<std::string> stripped = stripComments(text);
+  ASSERT_TRUE(stripped.ok());
+  ASSERT_EQ(stripped.value().size(), text.size());
+  EXPECT_EQ(std::count(stripped.value().begin(), stripped.value().end(), '\n'),
+            std::count(text.begin(), text.end(), '\n'));
+  Result<Value> v = parse(stripped.value());
+  ASSERT_TRUE(v.ok()) << v.error().message();
+  ASSERT_NE(v.value().find("a"), nullptr);
+  EXPECT_EQ(v.value().find("a")->text(), "// not a comment");
+  EXPECT_EQ(v.value().find("b")->text(), "/*x*/\"//");
+  // The value after the comments is where it was in the original text.
+  EXPECT_EQ(text.substr(v.value().find("b")->offset(), 1), "\"");
+}
+
+TEST(JsonStripCommentsTest, UnclosedBlockCommentIsAnErrorAtItsStart) {
+  Result<std::string> r = stripComments("{\"a\": 1 /* never closed");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().span().offset, 8u);
+  EXPECT_NE(r.error().message().find("unclosed"), std::string::npos);
 }
 
 }  // namespace

@@ -624,3 +624,46 @@ TEST(DeliveryFailureTest, NamesAreIotHubsLastKnownErrors) {
 
 }  // namespace
 }  // namespace routesim::router
+
+namespace routesim::router {
+namespace {
+
+// Records the times tick() and flush() were called with.
+class TimedEndpoint final : public Endpoint {
+ public:
+  explicit TimedEndpoint(std::vector<std::string>* log) : log_(log) {}
+  DeliveryReport deliver(std::span<const OutboundMessage> batch) override {
+    return {batch.size(), DeliveryFailure::kNone, {}};
+  }
+  void tick(uint64_t now_ns) override { log_->push_back("tick " + std::to_string(now_ns)); }
+  void flush(uint64_t now_ns) override { log_->push_back("flush " + std::to_string(now_ns)); }
+
+ private:
+  std::vector<std::string>* log_;
+};
+
+TEST(RouterTimeTest, TickAndFlushReachEveryEndpointWithTheClocksTime) {
+  testing::BuiltTable built = testing::buildTable(R"({"endpoints": {"eventHubs": [{"name": "hot"}]},
+    "routes": [{"name": "r", "source": "DeviceMessages", "condition": "true",
+                "endpointNames": ["hot"], "isEnabled": true}]})");
+  std::vector<std::string> log;
+  EndpointRegistry registry;
+  for (auto kind : {routing::EndpointKind::kBuiltIn, routing::EndpointKind::kEventHubs}) {
+    registry.add(kind, [&log](std::string_view, const routing::EndpointConfig*) {
+      return std::make_unique<TimedEndpoint>(&log);
+    });
+  }
+  ManualClock clock(5);
+  RouterOptions options;
+  options.clock = &clock;
+  options.workers = 1;
+  Router router(built.table, registry, built.configs, options);
+  router.tickEndpoints();
+  clock.advance(10);
+  router.flushEndpoints();
+  // Two endpoint slots (events and hot), each told the time.
+  EXPECT_EQ(log, (std::vector<std::string>{"tick 5", "tick 5", "flush 15", "flush 15"}));
+}
+
+}  // namespace
+}  // namespace routesim::router

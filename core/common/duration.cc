@@ -1,0 +1,126 @@
+#include "core/common/duration.h"
+
+#include <cctype>
+#include <limits>
+
+namespace routesim {
+namespace {
+
+constexpr uint64_t kSecond = 1'000'000'000ull;
+constexpr uint64_t kMinute = 60 * kSecond;
+constexpr uint64_t kHour = 60 * kMinute;
+constexpr uint64_t kDay = 24 * kHour;
+constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+
+Error bad(std::string_view text, size_t at, std::string what) {
+  return Error::at(ErrorCode::kInvalidInput, {static_cast<uint32_t>(at), 1},
+                   "invalid ISO 8601 duration '" + std::string(text) + "' at offset " +
+                       std::to_string(at) + ": " + what);
+}
+
+// a + b * unit, saturating.
+uint64_t addScaled(uint64_t a, long double b, uint64_t unit) {
+  long double v = static_cast<long double>(a) + b * static_cast<long double>(unit);
+  v += 0.5L;  // to the nearest nanosecond (decimal fractions are inexact in binary)
+  return v >= static_cast<long double>(kMax) ? kMax : static_cast<uint64_t>(v);
+}
+
+}  // namespace
+
+Result<uint64_t> parseIsoDuration(std::string_view text) {
+  size_t i = 0;
+  if (text.empty() || (text[0] != 'P' && text[0] != 'p')) {
+    return bad(text, 0, "expected 'P' (for example PT5M or P1D)");
+  }
+  ++i;
+  bool in_time = false;
+  bool any = false;
+  // Designators in the order they may appear: date part Y M W D, time part H M S.
+  std::string_view order = "YMWD";
+  size_t next_allowed = 0;
+  uint64_t total = 0;
+  while (i < text.size()) {
+    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+    if (c == 'T') {
+      if (in_time) return bad(text, i, "a second 'T'");
+      in_time = true;
+      order = "HMS";
+      next_allowed = 0;
+      ++i;
+      if (i == text.size()) return bad(text, i, "expected a number after 'T'");
+      continue;
+    }
+    size_t start = i;
+    long double value = 0;
+    bool digits = false;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      value = value * 10 + (text[i] - '0');
+      digits = true;
+      ++i;
+    }
+    bool fraction = false;
+    if (i < text.size() && (text[i] == '.' || text[i] == ',')) {
+      fraction = true;
+      ++i;
+      long double scale = 0.1L;
+      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        value += (text[i] - '0') * scale;
+        scale /= 10;
+        digits = true;
+        ++i;
+      }
+    }
+    if (!digits) return bad(text, start, "expected a number");
+    if (i == text.size()) return bad(text, i, "expected a designator (Y, M, W, D, H, M or S)");
+    char d = static_cast<char>(std::toupper(static_cast<unsigned char>(text[i])));
+    size_t pos = order.find(d, next_allowed);
+    if (pos == std::string_view::npos) {
+      return bad(
+          text, i,
+          in_time ? "expected H, M or S in that order" : "expected Y, M, W or D in that order");
+    }
+    if (fraction && !(in_time && d == 'S')) {
+      return bad(text, start, "only seconds may have a fraction");
+    }
+    next_allowed = pos + 1;
+    uint64_t unit = 0;
+    if (!in_time) {
+      unit = d == 'Y' ? 365 * kDay : d == 'M' ? 30 * kDay : d == 'W' ? 7 * kDay : kDay;
+    } else {
+      unit = d == 'H' ? kHour : d == 'M' ? kMinute : kSecond;
+    }
+    total = addScaled(total, value, unit);
+    any = true;
+    ++i;
+  }
+  if (!any) return bad(text, text.size(), "expected at least one component (for example PT5M)");
+  return total;
+}
+
+std::string formatIsoDuration(uint64_t ns) {
+  std::string out = "P";
+  uint64_t days = ns / kDay;
+  ns %= kDay;
+  if (days != 0) out += std::to_string(days) + "D";
+  if (ns == 0) return days != 0 ? out : "PT0S";
+  out += "T";
+  uint64_t hours = ns / kHour;
+  ns %= kHour;
+  uint64_t minutes = ns / kMinute;
+  ns %= kMinute;
+  if (hours != 0) out += std::to_string(hours) + "H";
+  if (minutes != 0) out += std::to_string(minutes) + "M";
+  if (ns != 0) {
+    out += std::to_string(ns / kSecond);
+    if (uint64_t frac = ns % kSecond; frac != 0) {
+      std::string f = std::to_string(frac);
+      f.insert(0, 9 - f.size(), '0');
+      while (f.back() == '0') f.pop_back();
+      out += "." + f;
+    }
+    out += "S";
+  }
+  return out;
+}
+
+}  // namespace routesim

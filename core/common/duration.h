@@ -1,0 +1,21 @@
+// ISO 8601 durations as Azure writes them (Service Bus `defaultMessageTimeToLive` "P14D",
+// "PT1H", .NET TimeSpan.MaxValue "P10675199DT2H48M5.4775807S"; RBAC propagation "PT5M").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/common/error.h"
+
+namespace routesim {
+
+// Parses P[nY][nM][nW][nD][T[nH][nM][n[.f]S]] into nanoseconds (years are 365 days, months 30,
+// as .NET's XmlConvert does). Letters are case-insensitive. Errors name the offset of the
+// offending character; a result over ~292 years saturates at UINT64_MAX (Azure's "never").
+Result<uint64_t> parseIsoDuration(std::string_view text);
+
+// The shortest ISO 8601 form of `ns` ("PT5M", "P1DT2H", "PT0.5S", "PT0S").
+std::string formatIsoDuration(uint64_t ns);
+
+}  // namespace routesim
