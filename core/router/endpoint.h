@@ -49,12 +49,18 @@ enum class DeliveryFailure : uint8_t {
 
 std::string_view deliveryFailureName(DeliveryFailure failure);
 
-// The outcome of deliver(): the first `delivered` messages of the batch were accepted; if
-// `failure` is set, the rest were not (and will be retried, in order).
+// The outcome of deliver(): the first `delivered` messages of the batch were accepted. If
+// `failure` is set, the rest were refused: a failed attempt that counts against the endpoint's
+// health and is retried, in order, after a backoff. Without a failure the rest were simply not
+// taken yet (a busy or rate-capped endpoint): they go first once `busy_ns` has passed.
 struct DeliveryReport {
   size_t delivered = 0;
   DeliveryFailure failure = DeliveryFailure::kNone;
   std::string detail;
+  // How long the endpoint took to accept the batch, on the router's clock (a slow or
+  // rate-capped endpoint): the delivery completes that much later (latency metrics) and the
+  // endpoint gets no other batch until then. 0 for an endpoint that answers at once.
+  uint64_t busy_ns = 0;
 };
 
 class Endpoint {
@@ -95,6 +101,11 @@ class EndpointRegistry {
                                                           const routing::EndpointConfig*)>;
 
   void add(routing::EndpointKind kind, Factory factory);
+  // The factory registered for `kind`, or null (to wrap it, as fault injection does).
+  const Factory* factory(routing::EndpointKind kind) const {
+    const Factory& f = factories_[static_cast<size_t>(kind)];
+    return f ? &f : nullptr;
+  }
   // The endpoint for `name` of `kind`; `config` is null for the built-in endpoint. A kind with
   // no factory gets a counting endpoint.
   std::unique_ptr<Endpoint> create(routing::EndpointKind kind, std::string_view name,

@@ -462,11 +462,11 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   if (batch.empty()) return 0;
   const uint64_t t = clock_->nowNs();
   metrics::EndpointCounters& c = w.metrics->endpoints[slot.index];
+  uint64_t busy_until = 0;  // a slow endpoint takes no other batch before this time
   auto publishRetry = [&] {
     slot.retry_size.store(slot.retry.size(), std::memory_order_release);
-    slot.wait_until_ns.store(
-        slot.health.dead() || slot.retry.empty() ? 0 : slot.health.nextAttemptNs(),
-        std::memory_order_release);
+    uint64_t retry_at = slot.health.dead() || slot.retry.empty() ? 0 : slot.health.nextAttemptNs();
+    slot.wait_until_ns.store(std::max(retry_at, busy_until), std::memory_order_release);
   };
   // Messages for a dead endpoint are dropped (counted, not sent to fallback), except one probe
   // every RetryPolicy::dead_probe_ns that may revive it.
@@ -487,12 +487,14 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   if (action == EndpointHealth::Action::kProbe) attempt = attempt.first(1);
   DeliveryReport report = slot.endpoint->deliver(attempt);
   size_t delivered = std::min(report.delivered, attempt.size());
+  const uint64_t done_at = t + report.busy_ns;
+  if (report.busy_ns != 0) busy_until = done_at;
   uint64_t fallback = 0;
   uint64_t bytes = 0;
   for (size_t i = 0; i < delivered; ++i) {
     const OutboundMessage& m = batch[i];
     c.delivered[static_cast<size_t>(m.message->source)].add();
-    c.latency.record(t > m.ingress_ns ? t - m.ingress_ns : 0);
+    c.latency.record(done_at > m.ingress_ns ? done_at - m.ingress_ns : 0);
     bytes += m.size;
     fallback += m.fallback ? 1 : 0;
   }
@@ -502,12 +504,8 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   w.metrics->egress_fallback.add(fallback);
   w.doneWork(delivered);
   if (delivered > 0) slot.health.succeeded(t);
-  bool refused = delivered < attempt.size() || report.failure != DeliveryFailure::kNone;
-  if (refused && delivered < attempt.size()) {
-    slot.health.failed(
-        t,
-        report.failure == DeliveryFailure::kNone ? DeliveryFailure::kInternalError : report.failure,
-        report.detail);
+  if (delivered < attempt.size() && report.failure != DeliveryFailure::kNone) {
+    slot.health.failed(t, report.failure, report.detail);
   }
   if (slot.health.dead()) {
     dropFrom(delivered);  // the endpoint died with this attempt (or the probe failed)
