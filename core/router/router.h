@@ -101,7 +101,9 @@ class Router {
   // Routes and delivers `message` entirely on the calling thread (no workers): the
   // deterministic mode for replay, usually with a ManualClock. Do not mix with start(). What a
   // failing endpoint refuses stays queued, in order, until its retry time on the clock; the next
-  // processInline() or drain() at or after that time tries it again.
+  // processInline() or drain() at or after that time tries it again. The router keeps a pointer
+  // to `message`: it must stay alive until it reaches its outcome (checkConservation() holds
+  // with nothing in flight), or until the router is destroyed.
   SubmitResult processInline(const message::Message& message, uint64_t ingress_ns);
 
   // Blocks until every accepted message reached a terminal outcome (threaded mode); in inline

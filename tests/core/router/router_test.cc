@@ -21,6 +21,7 @@ using testing::BuiltTable;
 using testing::Expectation;
 using testing::kStandardRouting;
 using testing::makeMessage;
+using testing::MessageKeeper;
 using testing::Recorder;
 using testing::Workload;
 
@@ -65,6 +66,7 @@ class RouterInlineTest : public ::testing::Test {
 
   Recorder recorder_;
   EndpointRegistry registry_;
+  MessageKeeper kept_;  // outlives each test's router
 };
 
 TEST_F(RouterInlineTest, DeliversExactCountsPerEndpoint) {
@@ -219,11 +221,12 @@ TEST_F(RouterInlineTest, UnmatchedMessagesAreOrphanedWithoutFallback) {
                 "endpointNames": ["t"], "isEnabled": true}]
   })");
   auto router = makeRouter(built);
-  EXPECT_EQ(router->processInline(makeMessage("d1", 0, {{"k", "v"}}), router->now()),
+  EXPECT_EQ(router->processInline(kept_.keep(makeMessage("d1", 0, {{"k", "v"}})), router->now()),
             SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(makeMessage("d1", 1, {{"k", "w"}}), router->now()),
+  EXPECT_EQ(router->processInline(kept_.keep(makeMessage("d1", 1, {{"k", "w"}})), router->now()),
             SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(makeMessage("d2", 0), router->now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(kept_.keep(makeMessage("d2", 0)), router->now()),
+            SubmitResult::kAccepted);
   metrics::MetricsSnapshot m = router->metrics();
   EXPECT_EQ(m.ingress_accepted, 3u);
   EXPECT_EQ(m.orphaned[kDevice], 2u);
@@ -243,7 +246,8 @@ TEST_F(RouterInlineTest, DisabledFallbackOrphans) {
                       "endpointNames": ["events"], "isEnabled": false}
   })");
   auto router = makeRouter(built);
-  EXPECT_EQ(router->processInline(makeMessage("hot", 0), router->now()), SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(kept_.keep(makeMessage("hot", 0)), router->now()),
+            SubmitResult::kAccepted);
   metrics::MetricsSnapshot m = router->metrics();
   EXPECT_EQ(m.orphaned[kDevice], 1u);
   EXPECT_EQ(m.egress_success, 0u);
@@ -336,7 +340,8 @@ TEST_F(RouterInlineTest, BuiltInEndpointGetsTheDevicesPartition) {
   options.builtin_partitions = 8;
   auto router = makeRouter(built, options);
   for (int d = 0; d < 40; ++d) {
-    ASSERT_EQ(router->processInline(makeMessage("device-" + std::to_string(d), 0), router->now()),
+    ASSERT_EQ(router->processInline(kept_.keep(makeMessage("device-" + std::to_string(d), 0)),
+                                    router->now()),
               SubmitResult::kAccepted);
   }
   ASSERT_EQ(recorder_["events"].attempts.size(), 40u);
@@ -353,7 +358,7 @@ TEST_F(RouterInlineTest, LatencyMeasuresFromTheGivenIngressTime) {
   BuiltTable built = buildTable(kStandardRouting);
   auto router = makeRouter(built);
   uint64_t ingress = router->now() - 5'000'000;  // 5 ms ago
-  ASSERT_EQ(router->processInline(makeMessage("d", 0, {{"level", "hot"}}), ingress),
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 0, {{"level", "hot"}})), ingress),
             SubmitResult::kAccepted);
   metrics::MetricsSnapshot m = router->metrics();
   const auto& hot = m.endpoints[static_cast<size_t>(slotOf(*router, "hot"))];
@@ -362,7 +367,7 @@ TEST_F(RouterInlineTest, LatencyMeasuresFromTheGivenIngressTime) {
   EXPECT_LT(hot.latency.max(), 5'000'000'000u);
   EXPECT_GE(metricMap(*router)["d2c.endpoints.latency.eventHubs"], 5.0);
   // An ingress time in the future counts as zero latency, not a huge unsigned value.
-  ASSERT_EQ(router->processInline(makeMessage("d", 1, {{"level", "hot"}}),
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 1, {{"level", "hot"}})),
                                   router->now() + 60'000'000'000),
             SubmitResult::kAccepted);
   m = router->metrics();
@@ -375,10 +380,11 @@ TEST_F(RouterInlineTest, TwinChangeEventsUseTheirOwnRoutesAndNoFallback) {
   auto router = makeRouter(built);
   message::MessageSource twin = message::MessageSource::kTwinChangeEvents;
   // level = 'hot' routes device messages to "hot"; for a twin change event it is not a route.
-  EXPECT_EQ(
-      router->processInline(makeMessage("d", 0, {{"level", "hot"}}, "{}", twin), router->now()),
-      SubmitResult::kAccepted);
-  EXPECT_EQ(router->processInline(makeMessage("d", 1, {{"kind", "ok"}}, "{}", twin), router->now()),
+  EXPECT_EQ(router->processInline(kept_.keep(makeMessage("d", 0, {{"level", "hot"}}, "{}", twin)),
+                                  router->now()),
+            SubmitResult::kAccepted);
+  EXPECT_EQ(router->processInline(kept_.keep(makeMessage("d", 1, {{"kind", "ok"}}, "{}", twin)),
+                                  router->now()),
             SubmitResult::kAccepted);
   EXPECT_TRUE(recorder_["hot"].attempts.empty());
   EXPECT_TRUE(recorder_["events"].attempts.empty());
@@ -404,7 +410,8 @@ TEST_F(RouterInlineTest, RefusedDeliveryWaitsForItsRetryTimeOnTheClock) {
   RouterOptions options;
   options.clock = &clock;
   auto router = makeRouter(built, options);
-  ASSERT_EQ(router->processInline(makeMessage("d", 0), clock.nowNs()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 0)), clock.nowNs()),
+            SubmitResult::kAccepted);
   EXPECT_EQ(recorder_["events"].accepted().size(), 0u);
   EndpointHealthReport h = router->health()[0];
   EXPECT_EQ(h.status, HealthStatus::kUnhealthy);
@@ -441,7 +448,7 @@ TEST_F(RouterInlineTest, EndpointFailingForAnHourIsDeadDropsAndRevivesOnAProbe) 
   int seq = 0;
   // One message a minute for an hour and a bit: retries back off, then the endpoint dies.
   for (int minute = 0; minute <= 61; ++minute) {
-    ASSERT_EQ(router->processInline(makeMessage("d", seq++), clock.nowNs()),
+    ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", seq++)), clock.nowNs()),
               SubmitResult::kAccepted);
     for (int s = 0; s < 60; ++s) {
       clock.advance(kNsPerSecond);
@@ -461,7 +468,7 @@ TEST_F(RouterInlineTest, EndpointFailingForAnHourIsDeadDropsAndRevivesOnAProbe) 
   // The endpoint comes back: the next probe (at most 5 minutes later) revives it.
   up = true;
   for (int minute = 0; minute < 6; ++minute) {
-    ASSERT_EQ(router->processInline(makeMessage("d", seq++), clock.nowNs()),
+    ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", seq++)), clock.nowNs()),
               SubmitResult::kAccepted);
     clock.advance(60 * kNsPerSecond);
     router->drain();
@@ -470,7 +477,8 @@ TEST_F(RouterInlineTest, EndpointFailingForAnHourIsDeadDropsAndRevivesOnAProbe) 
   EXPECT_EQ(h.status, HealthStatus::kDegraded);
   EXPECT_GT(router->metrics().endpoints[1].delivered, 0u);
   clock.advance(301 * kNsPerSecond);
-  ASSERT_EQ(router->processInline(makeMessage("d", seq++), clock.nowNs()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", seq++)), clock.nowNs()),
+            SubmitResult::kAccepted);
   EXPECT_EQ(router->health()[1].status, HealthStatus::kHealthy);
   EXPECT_EQ(router->health()[0].status, HealthStatus::kUnknown);  // events: never tried
   Status conservation = router->checkConservation();
@@ -495,12 +503,14 @@ TEST_F(RouterInlineTest, SwapTableRoutesLaterMessagesWithTheNewTable) {
     "routes": [{"name": "r", "source": "DeviceMessages", "condition": "true",
                 "endpointNames": ["alerts"], "isEnabled": true}]})");
   auto router = std::make_unique<Router>(a.table, registry_, b.configs, RouterOptions{});
-  ASSERT_EQ(router->processInline(makeMessage("d", 0), router->now()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 0)), router->now()),
+            SubmitResult::kAccepted);
   SwapStats stats = router->swapTable(b.table);
   EXPECT_GE(stats.publish.count(), 0);
   EXPECT_GE(stats.quiesce.count(), 0);
   EXPECT_EQ(router->table(), b.table);
-  ASSERT_EQ(router->processInline(makeMessage("d", 1), router->now()), SubmitResult::kAccepted);
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 1)), router->now()),
+            SubmitResult::kAccepted);
 
   ASSERT_EQ(recorder_["hot"].attempts.size(), 1u);
   EXPECT_EQ(recorder_["hot"].attempts[0].seq, 0);

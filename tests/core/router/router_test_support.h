@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -65,6 +66,17 @@ inline message::Message makeMessage(
   m.body.assign(body);
   return m;
 }
+
+// Inline routing keeps a pointer to each message until it reaches its outcome (a refused
+// delivery waits in its queue for its retry time), so a test that routes temporaries keeps
+// them here, in a fixture member that outlives the router.
+class MessageKeeper {
+ public:
+  const message::Message& keep(message::Message m) { return kept_.emplace_back(std::move(m)); }
+
+ private:
+  std::deque<message::Message> kept_;
+};
 
 // Replaces `m`'s body with filler so that messageSize(m) == `size`.
 inline void resizeTo(message::Message& m, size_t size, char fill = 'x') {

@@ -109,6 +109,7 @@ class FaultRouterTest : public ::testing::Test {
   ManualClock clock_{1000 * kS};
   std::shared_ptr<FaultPlan> plan_;
   router::EndpointRegistry registry_;
+  router::testing::MessageKeeper kept_;
 };
 
 constexpr std::string_view kTwoEndpoints = R"({
@@ -124,7 +125,7 @@ TEST_F(FaultRouterTest, FailingPeriodMakesTheEndpointUnhealthyThenItRecovers) {
   plan_->add("cold", {1000 * kS, 1010 * kS, parseInjectedError("unauthorized"), 0, 0});
   auto router = makeRouter(built);
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(router->processInline(makeMessage("d", i), clock_.nowNs()),
+    ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", i)), clock_.nowNs()),
               router::SubmitResult::kAccepted);
   }
   EXPECT_EQ(delivered(*router, "hot"), 5u);
@@ -154,9 +155,9 @@ TEST_F(FaultRouterTest, LatencyDelaysCompletionAndShowsInTheLatencyMetric) {
   BuiltTable built = buildTable(kTwoEndpoints);
   plan_->add("hot", {0, UINT64_MAX, std::nullopt, 2 * kS, 0});
   auto router = makeRouter(built);
-  ASSERT_EQ(router->processInline(makeMessage("d", 0), clock_.nowNs()),
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 0)), clock_.nowNs()),
             router::SubmitResult::kAccepted);
-  ASSERT_EQ(router->processInline(makeMessage("d", 1), clock_.nowNs()),
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", 1)), clock_.nowNs()),
             router::SubmitResult::kAccepted);
   // The first batch took 2 s; the endpoint takes nothing else meanwhile.
   EXPECT_EQ(delivered(*router, "hot"), 1u);
@@ -179,7 +180,8 @@ TEST_F(FaultRouterTest, RateCapSpreadsDeliveriesOverVirtualTime) {
   plan_->add("cold", {0, UINT64_MAX, std::nullopt, 0, 10});  // 10 messages per second
   auto router = makeRouter(built);
   for (int i = 0; i < 100; ++i) {
-    ASSERT_EQ(router->processInline(makeMessage("d" + std::to_string(i % 7), i), clock_.nowNs()),
+    ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d" + std::to_string(i % 7), i)),
+                                    clock_.nowNs()),
               router::SubmitResult::kAccepted);
   }
   uint64_t seconds = 0;
@@ -219,8 +221,9 @@ TEST_F(FaultRouterTest, ConservationHoldsUnderMixedFaultsIncludingADeadEndpoint)
   for (int minute = 0; minute < 180; ++minute) {
     for (int i = 0; i < 10; ++i) {
       std::string k = i % 3 == 0 ? "h" : i % 3 == 1 ? "a" : "x";
-      ASSERT_EQ(router->processInline(makeMessage("dev" + std::to_string(i), minute, {{"k", k}}),
-                                      clock_.nowNs()),
+      ASSERT_EQ(router->processInline(
+                    kept_.keep(makeMessage("dev" + std::to_string(i), minute, {{"k", k}})),
+                    clock_.nowNs()),
                 router::SubmitResult::kAccepted);
       ++to_cold;
       to_hot += k == "h";
