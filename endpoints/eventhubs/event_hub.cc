@@ -1,0 +1,650 @@
+#include "endpoints/eventhubs/event_hub.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstring>
+#include <deque>
+#include <limits>
+
+#include "core/common/utf.h"
+#include "core/message/stamp.h"
+
+namespace routesim::endpoints::eventhubs {
+
+namespace {
+
+constexpr std::array<std::string_view, 4> kStatusNames = {"Active", "Disabled", "SendDisabled",
+                                                          "ReceiveDisabled"};
+
+size_t propertyBytes(const PropertyList& list) {
+  size_t n = 0;
+  for (const auto& [name, value] : list) n += name.size() + (value ? value->size() : 0);
+  return n;
+}
+
+Error invalidSequenceNumber(int64_t supplied, int64_t last) {
+  return Error(ErrorCode::kInvalidInput, "The supplied sequence number '" +
+                                             std::to_string(supplied) +
+                                             "' is invalid. The last sequence number in the "
+                                             "system is '" +
+                                             std::to_string(last) + "'.");
+}
+
+// What a sender published (partition key, properties, body) encoded as one block: each string
+// as a 4-byte little-endian length and its bytes, a missing property value as length
+// 0xFFFFFFFF, each property list as its 4-byte count and its pairs. Events are at most
+// maxEventBytes() (well under 4 GB), so lengths fit.
+constexpr uint32_t kNullValue = 0xFFFFFFFFu;
+
+char* putLength(char* out, uint32_t n) {
+  out[0] = static_cast<char>(n & 0xFF);
+  out[1] = static_cast<char>((n >> 8) & 0xFF);
+  out[2] = static_cast<char>((n >> 16) & 0xFF);
+  out[3] = static_cast<char>(n >> 24);
+  return out + 4;
+}
+
+char* putString(char* out, std::string_view s) {
+  out = putLength(out, static_cast<uint32_t>(s.size()));
+  if (!s.empty()) std::memcpy(out, s.data(), s.size());
+  return out + s.size();
+}
+
+char* putProperties(char* out, const PropertyList& list) {
+  out = putLength(out, static_cast<uint32_t>(list.size()));
+  for (const auto& [name, value] : list) {
+    out = putString(out, name);
+    out = value ? putString(out, *value) : putLength(out, kNullValue);
+  }
+  return out;
+}
+
+size_t encodedSize(const PropertyList& list) {
+  size_t n = 4;
+  for (const auto& [name, value] : list) n += 8 + name.size() + (value ? value->size() : 0);
+  return n;
+}
+
+size_t encodedSize(const EventData& e) {
+  return 8 + e.partition_key.size() + encodedSize(e.properties) + encodedSize(e.system_properties) +
+         e.body.size();
+}
+
+// Writes exactly encodedSize(e) bytes at `out`.
+void encodePublished(const EventData& e, char* out) {
+  out = putString(out, e.partition_key);
+  out = putProperties(out, e.properties);
+  out = putProperties(out, e.system_properties);
+  putString(out, e.body);
+}
+
+// Reads a block encodePublished wrote (only this file writes them: a malformed block is a bug).
+class PublishedReader {
+ public:
+  explicit PublishedReader(std::string_view block) : block_(block) {}
+
+  uint32_t length() {
+    assert(at_ + 4 <= block_.size());
+    auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(block_[i])); };
+    uint32_t n = byte(at_) | (byte(at_ + 1) << 8) | (byte(at_ + 2) << 16) | (byte(at_ + 3) << 24);
+    at_ += 4;
+    return n;
+  }
+  void string(std::string& out) { out.assign(bytes(length())); }
+  void properties(PropertyList& out) {
+    out.resize(length());
+    for (auto& [name, value] : out) {
+      string(name);
+      uint32_t n = length();
+      if (n == kNullValue) {
+        value.reset();
+      } else if (value) {
+        value->assign(bytes(n));  // keeps the capacity of a reused EventData
+      } else {
+        value.emplace(bytes(n));
+      }
+    }
+  }
+  bool done() const { return at_ == block_.size(); }
+
+ private:
+  std::string_view bytes(uint32_t n) {
+    assert(at_ + n <= block_.size());
+    std::string_view s = block_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+
+  std::string_view block_;
+  size_t at_ = 0;
+};
+
+}  // namespace
+
+size_t eventSize(const EventData& event) {
+  return event.body.size() + propertyBytes(event.properties) +
+         propertyBytes(event.system_properties);
+}
+
+std::string_view entityStatusName(EntityStatus status) {
+  return kStatusNames[static_cast<size_t>(status)];
+}
+
+std::optional<EntityStatus> parseEntityStatus(std::string_view name) {
+  for (size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (utf::equalsIgnoreCase(kStatusNames[i], name)) return static_cast<EntityStatus>(i);
+  }
+  return std::nullopt;
+}
+
+std::string messageSizeExceededText(uint64_t delivery_id, size_t size, size_t limit) {
+  return "The received message (delivery-id:" + std::to_string(delivery_id) +
+         ", size:" + std::to_string(size) + " bytes) exceeds the limit (" + std::to_string(limit) +
+         " bytes) currently allowed on the link.";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partitions
+
+// An event as a partition keeps it: its place in the log, and what was published, encoded
+// (encodePublished) in one of the partition's segments. The enqueued time's text is made again
+// from enqueued_ns when the event is read.
+struct EventHub::StoredEvent {
+  int64_t sequence_number = 0;
+  int64_t offset = 0;
+  uint64_t enqueued_ns = 0;
+  uint32_t size = 0;        // eventSize()
+  uint32_t block_size = 0;  // encodedSize()
+  uint64_t segment = 0;     // the number of the segment holding the block
+  const char* block = nullptr;
+
+  std::string_view published() const { return {block, block_size}; }
+};
+
+struct EventHub::Partition {
+  // A consumer group's reader on this partition. `position` is where the next receive starts;
+  // after a receive it is "after the last event returned".
+  struct Reader {
+    EventPosition position = EventPosition::earliest();
+    std::optional<int64_t> checkpoint;
+  };
+
+  // Encoded events back to back. A retained event costs no allocation of its own: segments grow
+  // from kFirstSegmentBytes to kMaxSegmentBytes and one is freed when its last event expires.
+  struct Segment {
+    std::unique_ptr<char[]> bytes;
+    size_t capacity = 0;
+    size_t used = 0;
+  };
+  static constexpr size_t kFirstSegmentBytes = size_t{4} << 10;
+  static constexpr size_t kMaxSegmentBytes = size_t{1} << 20;
+
+  mutable std::mutex mu;
+  std::deque<StoredEvent> events;  // sequence numbers contiguous, offsets and times increasing
+  std::deque<Segment> segments;
+  uint64_t first_segment = 0;  // the number of segments.front()
+  size_t next_segment_bytes = kFirstSegmentBytes;
+  uint64_t retained_bytes = 0;
+  PartitionCursor cursor;
+  std::vector<Reader> readers;  // one per consumer group, in config order
+  // The last enqueued time formatted (a batch's events share one).
+  uint64_t formatted_ns = std::numeric_limits<uint64_t>::max();
+  std::string formatted_utc;
+
+  // Stores `event` (eventSize() `size`) at the end of the log, its place still to be given.
+  StoredEvent& store(const EventData& event, size_t size) {
+    const size_t n = encodedSize(event);
+    if (segments.empty() || segments.back().capacity - segments.back().used < n) {
+      const size_t capacity = std::max(n, next_segment_bytes);
+      next_segment_bytes = std::min(kMaxSegmentBytes, next_segment_bytes * 2);
+      segments.push_back({std::make_unique_for_overwrite<char[]>(capacity), capacity, 0});
+    }
+    Segment& s = segments.back();
+    char* block = s.bytes.get() + s.used;
+    encodePublished(event, block);
+    s.used += n;
+    StoredEvent& stored = events.emplace_back();
+    stored.size = static_cast<uint32_t>(size);
+    stored.block_size = static_cast<uint32_t>(n);
+    stored.segment = first_segment + segments.size() - 1;
+    stored.block = block;
+    return stored;
+  }
+
+  // Drops the first retained event, and the segments no retained event is in any more.
+  void dropFirst() {
+    retained_bytes -= events.front().size;
+    events.pop_front();
+    const uint64_t keep_from =
+        events.empty() ? first_segment + segments.size() : events.front().segment;
+    while (first_segment < keep_from) {
+      segments.pop_front();
+      ++first_segment;
+    }
+  }
+
+  int64_t firstSequenceNumber() const {
+    return events.empty() ? cursor.next_sequence_number : events.front().sequence_number;
+  }
+
+  // Index in `events` of the first event at `from`, events.size() when there is none yet.
+  Result<size_t> startIndex(const EventPosition& from) const {
+    switch (from.kind()) {
+      case EventPosition::Kind::kEarliest:
+        return size_t{0};
+      case EventPosition::Kind::kLatest:
+        return events.size();
+      case EventPosition::Kind::kSequenceNumber: {
+        // The first sequence number wanted may be the next one (nothing yet), not beyond it.
+        const int64_t v = from.value();
+        const int64_t next = cursor.next_sequence_number;
+        if (v > next || (!from.inclusive() && v == next)) {
+          return invalidSequenceNumber(v, next - 1);
+        }
+        const int64_t target = from.inclusive() ? v : v + 1;
+        const int64_t first = firstSequenceNumber();
+        return target <= first ? size_t{0} : static_cast<size_t>(target - first);
+      }
+      case EventPosition::Kind::kOffset: {
+        auto it = from.inclusive()
+                      ? std::partition_point(
+                            events.begin(), events.end(),
+                            [&](const StoredEvent& e) { return e.offset < from.value(); })
+                      : std::partition_point(
+                            events.begin(), events.end(),
+                            [&](const StoredEvent& e) { return e.offset <= from.value(); });
+        return static_cast<size_t>(it - events.begin());
+      }
+      case EventPosition::Kind::kEnqueuedTime: {
+        auto t = static_cast<uint64_t>(from.value());
+        auto it = std::partition_point(events.begin(), events.end(),
+                                       [&](const StoredEvent& e) { return e.enqueued_ns < t; });
+        return static_cast<size_t>(it - events.begin());
+      }
+    }
+    return size_t{0};
+  }
+
+  std::vector<EventData> copy(size_t start, size_t max, const EmulatorContext& context) const {
+    std::vector<EventData> out;
+    if (start >= events.size()) return out;
+    size_t n = std::min(max, events.size() - start);
+    out.resize(n);
+    TimeText time;
+    for (size_t i = 0; i < n; ++i) decode(events[start + i], context, time, out[i]);
+    return out;
+  }
+};
+
+void EventHub::decode(const StoredEvent& stored, const EmulatorContext& context, TimeText& time,
+                      EventData& out) {
+  out.sequence_number = stored.sequence_number;
+  out.offset = stored.offset;
+  out.enqueued_ns = stored.enqueued_ns;
+  if (stored.enqueued_ns != time.ns || time.text.empty()) {
+    time.ns = stored.enqueued_ns;
+    time.text = message::formatIotHubTime(context.utc(stored.enqueued_ns));
+  }
+  out.enqueued_time_utc = time.text;
+  PublishedReader r(stored.published());
+  r.string(out.partition_key);
+  r.properties(out.properties);
+  r.properties(out.system_properties);
+  r.string(out.body);
+  assert(r.done());
+}
+
+Result<std::shared_ptr<EventHub>> EventHub::create(EventHubConfig config, EmulatorContext context,
+                                                   std::string namespace_name) {
+  if (config.partition_count < 1 || config.partition_count > kMaxPartitionCount) {
+    return Error(ErrorCode::kInvalidInput, "event hub '" + config.name +
+                                               "': partition count must be between 1 and " +
+                                               std::to_string(kMaxPartitionCount) + ", found " +
+                                               std::to_string(config.partition_count));
+  }
+  if (config.retention_ns == 0) {
+    return Error(ErrorCode::kInvalidInput,
+                 "event hub '" + config.name + "': the retention must be positive");
+  }
+  if (config.max_event_bytes == 0) {
+    return Error(ErrorCode::kInvalidInput,
+                 "event hub '" + config.name + "': the maximum event size must be positive");
+  }
+  if (!parseEntityStatus(config.status)) {
+    return Error(ErrorCode::kInvalidInput,
+                 "event hub '" + config.name + "': unknown status '" + config.status +
+                     "'; expected Active, Disabled, SendDisabled or ReceiveDisabled");
+  }
+  std::vector<std::string> groups = {std::string(kDefaultConsumerGroup)};
+  for (std::string& g : config.consumer_groups) {
+    if (g.empty()) {
+      return Error(ErrorCode::kInvalidInput,
+                   "event hub '" + config.name + "': a consumer group name is empty");
+    }
+    bool seen = false;
+    for (const std::string& have : groups) seen = seen || utf::equalsIgnoreCase(have, g);
+    if (seen && !utf::equalsIgnoreCase(g, kDefaultConsumerGroup)) {
+      return Error(ErrorCode::kInvalidInput,
+                   "event hub '" + config.name + "': consumer group '" + g + "' is declared twice");
+    }
+    if (!seen) groups.push_back(std::move(g));
+  }
+  config.consumer_groups = std::move(groups);
+  return std::make_shared<EventHub>(std::move(config), std::move(context),
+                                    std::move(namespace_name));
+}
+
+EventHub::EventHub(EventHubConfig config, EmulatorContext context, std::string namespace_name)
+    : config_(std::move(config)),
+      context_(std::move(context)),
+      namespace_name_(std::move(namespace_name)) {
+  status_.store(parseEntityStatus(config_.status).value_or(EntityStatus::kActive));
+  partitions_.reserve(config_.partition_count);
+  for (uint32_t i = 0; i < config_.partition_count; ++i) {
+    auto p = std::make_unique<Partition>();
+    p->readers.resize(config_.consumer_groups.size());
+    partitions_.push_back(std::move(p));
+  }
+}
+
+std::string EventHub::entityName() const { return namespace_name_ + ":eventhub:" + config_.name; }
+
+Status EventHub::checkSend() const {
+  switch (status()) {
+    case EntityStatus::kDisabled:
+      return Error(ErrorCode::kInvalidInput,
+                   "Messaging entity '" + entityName() + "' is currently disabled.");
+    case EntityStatus::kSendDisabled:
+      return Error(ErrorCode::kInvalidInput, "Messaging entity '" + entityName() +
+                                                 "' is currently disabled for Send operations.");
+    case EntityStatus::kActive:
+    case EntityStatus::kReceiveDisabled:
+      break;
+  }
+  return {};
+}
+
+Error EventHub::partitionOutOfRange() const {
+  return Error(ErrorCode::kInvalidInput,
+               "The specified partition is invalid for an EventHub partition sender or receiver. "
+               "It should be between 0 and " +
+                   std::to_string(config_.partition_count - 1) + ".");
+}
+
+int EventHub::groupIndex(std::string_view group) const {
+  for (size_t i = 0; i < config_.consumer_groups.size(); ++i) {
+    if (utf::equalsIgnoreCase(config_.consumer_groups[i], group)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Error EventHub::groupNotFound(std::string_view group) const {
+  return Error(ErrorCode::kInvalidInput, "The messaging entity '" + entityName() + "|" +
+                                             std::string(group) +
+                                             "' could not be found. To know more visit "
+                                             "https://aka.ms/sbResourceMgrExceptions.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+void EventHub::appendLocked(Partition& p, const EventData& published, size_t size,
+                            uint64_t now_ns) {
+  StoredEvent& event = p.store(published, size);
+  PartitionCursor& c = p.cursor;
+  uint64_t t = std::max(now_ns, c.last_enqueued_ns);
+  if (t != p.formatted_ns) {
+    p.formatted_ns = t;
+    p.formatted_utc = message::formatIotHubTime(context_.utc(t));
+  }
+  event.sequence_number = c.next_sequence_number++;
+  event.offset = c.next_offset;
+  event.enqueued_ns = t;
+  c.last_offset = c.next_offset;
+  c.next_offset += event.size;
+  c.last_enqueued_ns = t;
+  c.last_enqueued_time_utc = p.formatted_utc;
+  p.retained_bytes += event.size;
+}
+
+Result<EventData> EventHub::append(uint32_t partition, EventData event) {
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  size_t size = eventSize(event);
+  if (size > config_.max_event_bytes) {
+    return Error(ErrorCode::kLimit, messageSizeExceededText(0, size, config_.max_event_bytes));
+  }
+  uint64_t now = context_.now();
+  Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  appendLocked(p, event, size, now);
+  const StoredEvent& placed = p.events.back();
+  event.sequence_number = placed.sequence_number;
+  event.offset = placed.offset;
+  event.enqueued_ns = placed.enqueued_ns;
+  event.enqueued_time_utc = p.formatted_utc;
+  return event;
+}
+
+EventHub::BatchResult EventHub::appendBatch(uint32_t partition, std::span<EventData> events) {
+  BatchResult r;
+  if (events.empty()) return r;
+  if (partition >= partitions_.size()) {
+    r.error = partitionOutOfRange();
+    return r;
+  }
+  uint64_t now = context_.now();
+  Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  for (const EventData& e : events) {
+    size_t size = eventSize(e);
+    if (size > config_.max_event_bytes) {
+      r.error = Error(ErrorCode::kLimit,
+                      messageSizeExceededText(r.appended, size, config_.max_event_bytes));
+      break;
+    }
+    appendLocked(p, e, size, now);
+    ++r.appended;
+  }
+  return r;
+}
+
+size_t EventHub::expire(uint64_t now_ns) {
+  size_t dropped = 0;
+  for (auto& part : partitions_) {
+    Partition& p = *part;
+    std::lock_guard lock(p.mu);
+    while (!p.events.empty()) {
+      const StoredEvent& e = p.events.front();
+      if (now_ns <= e.enqueued_ns || now_ns - e.enqueued_ns <= config_.retention_ns) break;
+      p.dropFirst();
+      ++dropped;
+    }
+  }
+  return dropped;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+Result<std::vector<EventData>> EventHub::read(uint32_t partition, const EventPosition& from,
+                                              size_t max) const {
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  const Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  ROUTESIM_ASSIGN_OR_RETURN(size_t start, p.startIndex(from));
+  return p.copy(start, max, context_);
+}
+
+Result<PartitionProperties> EventHub::partitionProperties(uint32_t partition) const {
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  const Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  PartitionProperties props;
+  props.id = partition;
+  props.beginning_sequence_number = p.firstSequenceNumber();
+  props.last_enqueued_sequence_number = p.cursor.next_sequence_number - 1;
+  props.last_enqueued_offset = p.cursor.last_offset;
+  props.last_enqueued_ns = p.cursor.last_enqueued_ns;
+  props.last_enqueued_time_utc = p.cursor.last_enqueued_time_utc;
+  props.is_empty = p.events.empty();
+  props.retained_events = p.events.size();
+  props.retained_bytes = p.retained_bytes;
+  return props;
+}
+
+uint64_t EventHub::eventCount() const {
+  uint64_t n = 0;
+  for (const auto& p : partitions_) {
+    std::lock_guard lock(p->mu);
+    n += p->events.size();
+  }
+  return n;
+}
+
+Result<std::vector<EventData>> EventHub::receive(std::string_view group, uint32_t partition,
+                                                 size_t max) {
+  int g = groupIndex(group);
+  if (g < 0) return groupNotFound(group);
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  switch (status()) {
+    case EntityStatus::kDisabled:
+      return Error(ErrorCode::kInvalidInput,
+                   "Messaging entity '" + entityName() + "' is currently disabled.");
+    case EntityStatus::kReceiveDisabled:
+      return Error(ErrorCode::kInvalidInput, "Messaging entity '" + entityName() +
+                                                 "' is currently disabled for Receive operations.");
+    case EntityStatus::kActive:
+    case EntityStatus::kSendDisabled:
+      break;
+  }
+  Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  Partition::Reader& reader = p.readers[static_cast<size_t>(g)];
+  ROUTESIM_ASSIGN_OR_RETURN(size_t start, p.startIndex(reader.position));
+  std::vector<EventData> out = p.copy(start, max, context_);
+  if (!out.empty()) {
+    reader.position = EventPosition::fromSequenceNumber(out.back().sequence_number, false);
+  } else if (reader.position.kind() == EventPosition::Kind::kLatest) {
+    // "Latest" is where the stream ends when reading begins.
+    reader.position = EventPosition::fromSequenceNumber(p.cursor.next_sequence_number, true);
+  }
+  return out;
+}
+
+Status EventHub::seek(std::string_view group, uint32_t partition, const EventPosition& position) {
+  int g = groupIndex(group);
+  if (g < 0) return groupNotFound(group);
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  p.readers[static_cast<size_t>(g)].position = position;
+  return {};
+}
+
+Status EventHub::checkpoint(std::string_view group, uint32_t partition, int64_t sequence_number) {
+  int g = groupIndex(group);
+  if (g < 0) return groupNotFound(group);
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  int64_t last = p.cursor.next_sequence_number - 1;
+  if (sequence_number < 0 || sequence_number > last) {
+    return invalidSequenceNumber(sequence_number, last);
+  }
+  p.readers[static_cast<size_t>(g)].checkpoint = sequence_number;
+  return {};
+}
+
+Result<std::optional<int64_t>> EventHub::checkpointOf(std::string_view group,
+                                                      uint32_t partition) const {
+  int g = groupIndex(group);
+  if (g < 0) return groupNotFound(group);
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  const Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  return p.readers[static_cast<size_t>(g)].checkpoint;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persistence support
+
+Result<EventHub::PartitionState> EventHub::forEachEvent(
+    uint32_t partition, const std::function<void(const EventData&)>& fn) const {
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  const Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  EventData event;  // reused: its strings keep their capacity from one event to the next
+  TimeText time;
+  for (const StoredEvent& e : p.events) {
+    decode(e, context_, time, event);
+    fn(event);
+  }
+  PartitionState state;
+  state.cursor = p.cursor;
+  state.checkpoints.reserve(p.readers.size());
+  for (const Partition::Reader& r : p.readers) state.checkpoints.push_back(r.checkpoint);
+  return state;
+}
+
+Status EventHub::restore(uint32_t partition, const PartitionState& state,
+                         std::vector<EventData> events) {
+  const PartitionCursor& cursor = state.cursor;
+  const std::vector<std::optional<int64_t>>& checkpoints = state.checkpoints;
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  std::string where = "partition " + std::to_string(partition) + ": ";
+  for (size_t i = 0; i < events.size(); ++i) {
+    const EventData& e = events[i];
+    if (i > 0) {
+      const EventData& prev = events[i - 1];
+      if (e.sequence_number != prev.sequence_number + 1 || e.offset <= prev.offset ||
+          e.enqueued_ns < prev.enqueued_ns) {
+        return Error(ErrorCode::kInvalidInput,
+                     where + "event with sequence number " + std::to_string(e.sequence_number) +
+                         " does not follow sequence number " +
+                         std::to_string(prev.sequence_number) +
+                         " (sequence numbers must be contiguous, offsets and enqueued times "
+                         "increasing)");
+      }
+    }
+  }
+  if (!events.empty() && (events.back().sequence_number >= cursor.next_sequence_number ||
+                          events.back().offset >= cursor.next_offset)) {
+    return Error(ErrorCode::kInvalidInput,
+                 where +
+                     "the last event is at or past the partition's next sequence number or "
+                     "offset");
+  }
+  if (checkpoints.size() > config_.consumer_groups.size()) {
+    return Error(ErrorCode::kInvalidInput, where + "more checkpoints than consumer groups");
+  }
+  for (const std::optional<int64_t>& cp : checkpoints) {
+    if (cp && (*cp < 0 || *cp >= cursor.next_sequence_number)) {
+      return invalidSequenceNumber(*cp, cursor.next_sequence_number - 1);
+    }
+  }
+  Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  p.cursor = cursor;
+  p.events.clear();
+  p.segments.clear();
+  p.first_segment = 0;
+  p.next_segment_bytes = Partition::kFirstSegmentBytes;
+  p.retained_bytes = 0;
+  for (const EventData& e : events) {
+    StoredEvent& stored = p.store(e, eventSize(e));
+    stored.sequence_number = e.sequence_number;
+    stored.offset = e.offset;
+    stored.enqueued_ns = e.enqueued_ns;
+    p.retained_bytes += stored.size;
+  }
+  for (size_t g = 0; g < p.readers.size(); ++g) {
+    Partition::Reader& r = p.readers[g];
+    r.checkpoint = g < checkpoints.size() ? checkpoints[g] : std::nullopt;
+    r.position = r.checkpoint ? EventPosition::fromSequenceNumber(*r.checkpoint, false)
+                              : EventPosition::earliest();
+  }
+  return {};
+}
+
+}  // namespace routesim::endpoints::eventhubs

@@ -1,0 +1,253 @@
+// Writers and readers on one event hub at the same time: endpoints delivering batches on their
+// threads while others read from positions, receive through consumer groups, checkpoint, read
+// partition properties, expire and save. Run by the thread-sanitizer build (ctest -L
+// concurrency).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/common/clock.h"
+#include "endpoints/eventhubs/event_hub.h"
+#include "endpoints/eventhubs/eventhubs_endpoint.h"
+#include "endpoints/eventhubs/persistence.h"
+#include "tests/core/router/router_test_support.h"
+
+namespace routesim::endpoints::eventhubs {
+namespace {
+
+using router::OutboundMessage;
+using router::testing::makeMessage;
+
+constexpr int kDevices = 40;
+constexpr int kPerDevice = 150;
+constexpr size_t kBatch = 64;
+
+std::string_view property(const PropertyList& list, std::string_view name) {
+  for (const auto& [k, v] : list) {
+    if (k == name && v) return *v;
+  }
+  return {};
+}
+
+// Device messages "dev-<d>" with "seq" 0..kPerDevice-1, interleaved; `first_device` offsets the
+// names so two writers have distinct devices.
+std::vector<message::Message> workload(int first_device) {
+  std::vector<message::Message> out;
+  for (int seq = 0; seq < kPerDevice; ++seq) {
+    for (int d = 0; d < kDevices; ++d) {
+      message::Message m =
+          makeMessage("dev-" + std::to_string(first_device + d), seq, {{"level", "info"}},
+                      "{\"reading\":" + std::to_string(seq) + "}");
+      m.system_properties.set("messageId", std::to_string(seq));
+      out.push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
+void deliverAll(router::Endpoint& endpoint, const std::vector<message::Message>& messages) {
+  std::vector<OutboundMessage> out;
+  for (const message::Message& m : messages) {
+    OutboundMessage o;
+    o.message = &m;
+    o.partition = static_cast<uint16_t>(routing::builtinPartition(m.device_id, 4));
+    out.push_back(o);
+  }
+  for (size_t at = 0; at < out.size(); at += kBatch) {
+    size_t n = std::min(kBatch, out.size() - at);
+    router::DeliveryReport r = endpoint.deliver(std::span(out).subspan(at, n));
+    ASSERT_EQ(r.delivered, n) << r.detail;
+  }
+}
+
+// Events of one partition must have contiguous sequence numbers and increasing offsets and times.
+bool wellFormed(const std::vector<EventData>& events) {
+  for (size_t i = 1; i < events.size(); ++i) {
+    if (events[i].sequence_number != events[i - 1].sequence_number + 1) return false;
+    if (events[i].offset <= events[i - 1].offset) return false;
+    if (events[i].enqueued_ns < events[i - 1].enqueued_ns) return false;
+  }
+  return true;
+}
+
+TEST(EventHubConcurrencyTest, WritersAndReadersShareAHub) {
+  EventHubConfig config;
+  config.name = "shared";
+  config.consumer_groups = {"live"};
+  EmulatorContext context;
+  auto hub = *EventHub::create(config, context, "contoso-ns");
+  // Two routing endpoints on one event hub (IoT Hub allows that), each on its own thread.
+  EventHubsEndpoint writer_a(context, hub);
+  EventHubsEndpoint writer_b(context, hub);
+  const auto messages_a = workload(0);
+  const auto messages_b = workload(1000);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> bad_reads{0};
+  std::atomic<uint64_t> reads{0};
+
+  // Readers from positions and partition properties.
+  std::thread position_reader([&] {
+    while (!done.load(std::memory_order_acquire)) {
+      for (uint32_t p = 0; p < hub->partitionCount(); ++p) {
+        auto props = hub->partitionProperties(p);
+        auto events = hub->read(p, EventPosition::earliest(), 500);
+        auto tail = hub->read(
+            p, EventPosition::fromSequenceNumber(props->last_enqueued_sequence_number), 10);
+        if (!props.ok() || !events.ok() || !tail.ok() || !wellFormed(*events) ||
+            (!events->empty() && events->front().sequence_number != 0)) {
+          bad_reads.fetch_add(1);
+        }
+        reads.fetch_add(1, std::memory_order_relaxed);
+      }
+      hub->eventCount();
+    }
+  });
+
+  // A consumer group receiving everything, checkpointing as it goes.
+  std::map<std::string, std::vector<int64_t>> received;  // device -> seqs, this thread only
+  std::vector<int64_t> next_expected(hub->partitionCount(), 0);
+  auto drain = [&] {
+    bool any = false;
+    for (uint32_t p = 0; p < hub->partitionCount(); ++p) {
+      auto batch = hub->receive("live", p, 100);
+      if (!batch.ok()) {
+        bad_reads.fetch_add(1);
+        continue;
+      }
+      for (const EventData& e : *batch) {
+        if (e.sequence_number != next_expected[p]++) bad_reads.fetch_add(1);
+        received[e.partition_key].push_back(std::stoll(std::string(property(e.properties, "seq"))));
+      }
+      if (!batch->empty()) {
+        any = true;
+        if (!hub->checkpoint("live", p, batch->back().sequence_number).ok()) bad_reads.fetch_add(1);
+      }
+    }
+    return any;
+  };
+  std::thread consumer([&] {
+    while (!done.load(std::memory_order_acquire)) drain();
+  });
+
+  // Two savers taking snapshots into one folder while the writers run, and a loader reading
+  // what they wrote.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("routesim-eh-concurrency-" + std::to_string(::getpid()));
+  ASSERT_TRUE(saveEventHub(*hub, dir).ok());
+  auto save_some = [&] {
+    for (int i = 0; i < 3 && !done.load(std::memory_order_acquire); ++i) {
+      if (!saveEventHub(*hub, dir).ok()) bad_reads.fetch_add(1);
+    }
+  };
+  std::thread saver(save_some);
+  std::thread other_saver(save_some);
+  std::thread loader([&] {
+    for (int i = 0; i < 3 && !done.load(std::memory_order_acquire); ++i) {
+      auto loaded = loadEventHub(dir);
+      if (!loaded.ok()) {
+        ADD_FAILURE() << loaded.error().message();
+        bad_reads.fetch_add(1);
+      }
+    }
+  });
+
+  std::thread ta([&] { deliverAll(writer_a, messages_a); });
+  std::thread tb([&] { deliverAll(writer_b, messages_b); });
+  ta.join();
+  tb.join();
+  saver.join();
+  other_saver.join();
+  loader.join();
+  done.store(true, std::memory_order_release);
+  position_reader.join();
+  consumer.join();
+  while (drain()) {
+  }
+
+  EXPECT_EQ(bad_reads.load(), 0);
+  EXPECT_GT(reads.load(), 0u);
+  EXPECT_EQ(hub->eventCount(), static_cast<uint64_t>(2 * kDevices * kPerDevice));
+  ASSERT_EQ(received.size(), static_cast<size_t>(2 * kDevices));
+  for (const auto& [device, seqs] : received) {
+    ASSERT_EQ(seqs.size(), static_cast<size_t>(kPerDevice)) << device;
+    for (int i = 0; i < kPerDevice; ++i) EXPECT_EQ(seqs[static_cast<size_t>(i)], i) << device;
+  }
+  auto loaded = loadEventHub(dir);
+  EXPECT_TRUE(loaded.ok()) << loaded.error().message();
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(EventHubConcurrencyTest, ExpiryWhileWritingAndReading) {
+  ManualClock clock(0);
+  EmulatorContext context;
+  context.clock = &clock;
+  EventHubConfig config;
+  config.name = "short-lived";
+  config.retention_ns = 1000;
+  auto hub = *EventHub::create(config, context, "contoso-ns");
+  BuiltinEventsEndpoint writer(context, hub);
+  const auto messages = workload(0);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0};
+  std::thread reader([&] {
+    while (!done.load(std::memory_order_acquire)) {
+      for (uint32_t p = 0; p < hub->partitionCount(); ++p) {
+        auto props = hub->partitionProperties(p);
+        auto events =
+            hub->read(p, EventPosition::fromSequenceNumber(props->beginning_sequence_number), 200);
+        if (!events.ok() || !wellFormed(*events)) bad.fetch_add(1);
+        if (props->retained_events > 0 &&
+            props->beginning_sequence_number + static_cast<int64_t>(props->retained_events) - 1 !=
+                props->last_enqueued_sequence_number) {
+          bad.fetch_add(1);
+        }
+      }
+    }
+  });
+  std::thread expirer([&] {
+    while (!done.load(std::memory_order_acquire)) hub->expire(clock.nowNs());
+  });
+  std::thread ticking_writer([&] {
+    std::vector<OutboundMessage> out;
+    for (const message::Message& m : messages) {
+      OutboundMessage o;
+      o.message = &m;
+      o.partition = static_cast<uint16_t>(routing::builtinPartition(m.device_id, 4));
+      out.push_back(o);
+    }
+    for (size_t at = 0; at < out.size(); at += kBatch) {
+      size_t n = std::min(kBatch, out.size() - at);
+      if (writer.deliver(std::span(out).subspan(at, n)).delivered != n) bad.fetch_add(1);
+      clock.advance(100);
+      writer.tick(clock.nowNs());
+    }
+  });
+  ticking_writer.join();
+  done.store(true, std::memory_order_release);
+  reader.join();
+  expirer.join();
+  EXPECT_EQ(bad.load(), 0);
+  clock.advance(2000);
+  hub->expire(clock.nowNs());
+  EXPECT_EQ(hub->eventCount(), 0u);
+  uint64_t last_total = 0;
+  for (uint32_t p = 0; p < hub->partitionCount(); ++p) {
+    last_total +=
+        static_cast<uint64_t>(hub->partitionProperties(p)->last_enqueued_sequence_number + 1);
+  }
+  EXPECT_EQ(last_total, messages.size());
+}
+
+}  // namespace
+}  // namespace routesim::endpoints::eventhubs
