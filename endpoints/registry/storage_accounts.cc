@@ -78,13 +78,16 @@ class Reader {
     const json::Value* type_v = value.find("type");
     if (type_v == nullptr || !type_v->is(json::Type::kString)) return;
     std::string_view type = type_v->text();
-    // Nested children may use the short type ("blobServices", "containers").
+    // Nested children may use the short type ("blobServices", "containers", or
+    // "blobServices/containers" named "default/<container>" directly under the account).
     bool is_account = parent == nullptr && utf::equalsIgnoreCase(type, kAccountType);
     bool is_services =
         utf::equalsIgnoreCase(type, kBlobServicesType) ||
         (parent != nullptr && !under_blob_services && utf::equalsIgnoreCase(type, "blobServices"));
     bool is_container = utf::equalsIgnoreCase(type, kContainerType) ||
                         (parent != nullptr && utf::equalsIgnoreCase(type, "containers")) ||
+                        (parent != nullptr && !under_blob_services &&
+                         utf::equalsIgnoreCase(type, "blobServices/containers")) ||
                         (under_blob_services && utf::equalsIgnoreCase(type, "containers"));
     if (!is_account && !is_services && !is_container) return;
 

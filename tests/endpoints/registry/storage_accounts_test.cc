@@ -20,7 +20,8 @@ TEST(StorageAccountsTest, ReadsNestedAndTopLevelContainers) {
      "properties": {"isHnsEnabled": true, "networkAcls": {"defaultAction": "Deny"},
                     "publicNetworkAccess": "Enabled"},
      "resources": [{"type": "blobServices", "name": "default",
-                    "resources": [{"type": "containers", "name": "archive"}]}]},
+                    "resources": [{"type": "containers", "name": "archive"}]},
+                   {"type": "blobServices/containers", "name": "default/raw-1"}]},
     {"type": "Microsoft.Storage/storageAccounts/blobServices/containers",
      "name": "contosocold/default/raw-2", "properties": {"publicAccess": "None"}}
   ])",
@@ -32,7 +33,7 @@ TEST(StorageAccountsTest, ReadsNestedAndTopLevelContainers) {
   EXPECT_EQ(accounts[0].location, "westus2");
   EXPECT_EQ(accounts[0].sku, "Standard_GRS");
   EXPECT_TRUE(accounts[0].hierarchical_namespace);
-  EXPECT_EQ(accounts[0].containers, (std::vector<std::string>{"archive", "raw-2"}));
+  EXPECT_EQ(accounts[0].containers, (std::vector<std::string>{"archive", "raw-1", "raw-2"}));
   EXPECT_EQ(accounts[0].path, "$.resources[1]");
 }
 
