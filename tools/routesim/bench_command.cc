@@ -5,12 +5,18 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "core/common/config_issues.h"
 #include "core/common/file_io.h"
 #include "core/common/json.h"
 #include "core/message/message_json.h"
@@ -19,6 +25,8 @@
 #include "core/router/router.h"
 #include "core/routing/route_table.h"
 #include "core/routing/routing_config.h"
+#include "endpoints/registry/emulators.h"
+#include "endpoints/registry/endpoint_health_json.h"
 
 namespace routesim::cli {
 namespace {
@@ -32,17 +40,62 @@ struct RunResult {
   double seconds = 0;
 };
 
+// The emulators of a bench run: created for the endpoints the routes name, writing under
+// `out_dir` on the wall clock.
+std::unique_ptr<endpoints::Emulators> makeEmulators(
+    const std::vector<routing::EndpointConfig>& configs, const BenchOptions& options,
+    const std::filesystem::path& out_dir, std::string_view routes_text, std::ostream& err) {
+  endpoints::EmulatorContext context = endpoints::EmulatorContext::wallTime();
+  context.out_dir = out_dir;
+  context.hub_name = options.hub_name;
+  ConfigIssues issues;
+  auto emulators = endpoints::Emulators::create(context, {}, configs,
+                                                endpoints::MissingTargets::kCreate, issues);
+  if (!issues.items().empty()) err << issues.format(options.routes_file, routes_text);
+  return emulators;
+}
+
+// Runs `fn` every `period` on its own thread until destroyed (time-driven emulator work while
+// the router runs: Storage windows, retention, expiry).
+class Ticker {
+ public:
+  Ticker(std::chrono::milliseconds period, std::function<void()> fn)
+      : thread_([this, period, fn = std::move(fn)] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, period, [this] { return stop_; })) fn();
+        }) {}
+  ~Ticker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 RunResult runOnce(const std::shared_ptr<const routing::RouteTable>& table,
                   const std::vector<routing::EndpointConfig>& configs,
                   const std::vector<message::Message>& messages, const BenchOptions& options,
-                  std::optional<uint64_t> passes, std::optional<double> seconds, bool progress,
-                  std::ostream& err) {
+                  endpoints::Emulators* emulators, std::optional<uint64_t> passes,
+                  std::optional<double> seconds, bool progress, std::ostream& err) {
   router::EndpointRegistry registry;
   router::registerCountingEndpoints(registry);
+  if (emulators != nullptr) emulators->registerWith(registry);
   router::RouterOptions ro;
   ro.workers = options.threads;
   router::Router router(table, registry, configs, ro);
   router::CorpusSource source(router, messages, {passes, options.rate, 64});
+  std::optional<Ticker> ticker;
+  if (emulators != nullptr) {
+    ticker.emplace(std::chrono::milliseconds(50), [&router] { router.tickEndpoints(); });
+  }
   auto t0 = std::chrono::steady_clock::now();
   source.begin(router.now());
   router.start(&source);
@@ -64,6 +117,17 @@ RunResult runOnce(const std::shared_ptr<const routing::RouteTable>& table,
   }
   router.stop();  // drains: every accepted message reaches its outcome
   auto t1 = std::chrono::steady_clock::now();
+  ticker.reset();
+  if (emulators != nullptr) {
+    router.flushEndpoints();  // Storage completes its open blobs
+    Status saved = emulators->save();
+    if (saved.ok()) {
+      saved = writeFile((emulators->context().out_dir / "health.json").string(),
+                        endpoints::endpointHealthJson(router.endpointDescriptions(),
+                                                      router.health(), emulators->context()));
+    }
+    if (!saved.ok()) err << "routesim bench: " << saved.error().message() << '\n';
+  }
   if (progress && seconds) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
   RunResult r;
   r.seconds = std::chrono::duration<double>(t1 - t0).count();
@@ -150,13 +214,28 @@ int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
   std::optional<uint64_t> passes = options.passes;
   std::optional<double> seconds = options.seconds;
   if (!passes && !seconds) seconds = 10.0;
+  std::filesystem::path out_dir = options.out_dir;
   if (seconds) {
-    // Warm-up, not counted: caches, page faults, branch predictors, the thread pool.
-    runOnce(table, config.endpoints, *messages, options, std::nullopt,
+    // Warm-up, not counted: caches, page faults, branch predictors, the thread pool. With
+    // emulators it writes to a scratch folder, removed after.
+    std::unique_ptr<endpoints::Emulators> warm;
+    std::filesystem::path warm_dir = out_dir / ".routesim-warmup";
+    if (options.emulators) {
+      warm = makeEmulators(config.endpoints, options, warm_dir, *routes_text, err);
+      if (!warm) return kExitBadInput;
+    }
+    runOnce(table, config.endpoints, *messages, options, warm.get(), std::nullopt,
             std::min(1.0, std::max(0.1, *seconds / 10)), false, err);
+    std::error_code ec;
+    std::filesystem::remove_all(warm_dir, ec);
   }
-  RunResult r =
-      runOnce(table, config.endpoints, *messages, options, passes, seconds, progress, err);
+  std::unique_ptr<endpoints::Emulators> emulators;
+  if (options.emulators) {
+    emulators = makeEmulators(config.endpoints, options, out_dir, *routes_text, err);
+    if (!emulators) return kExitBadInput;
+  }
+  RunResult r = runOnce(table, config.endpoints, *messages, options, emulators.get(), passes,
+                        seconds, progress, err);
 
   const metrics::MetricsSnapshot& m = r.metrics;
   uint64_t total = m.ingress_attempts;
@@ -173,7 +252,7 @@ int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
   // The readable table.
   out << "routesim bench: " << table->routeCount() << " routes, " << table->endpoints().size()
       << " endpoints, " << messages->size() << " messages, " << r.metrics.endpoints.size()
-      << " sinks, "
+      << (emulators ? " emulated endpoints, " : " sinks, ")
       << (options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()))
       << " threads\n";
   out << "  messages     " << groupDigits(total) << " in " << std::fixed << std::setprecision(2)
@@ -187,6 +266,10 @@ int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
     std::string name = r.endpoints[i].name;
     out << "  " << name << std::string(name.size() < 28 ? 28 - name.size() : 1, ' ')
         << std::setw(12) << groupDigits(m.endpoints[i].delivered - m.endpoints[i].fallback) << "\n";
+  }
+  if (emulators) {
+    out << "  emulators    output, saved state and health.json in " << out_dir.string()
+        << " (routesim inspect --out " << out_dir.string() << " ...)\n";
   }
   out << "  fallback " << groupDigits(fallback) << ", orphaned " << groupDigits(m.orphanedTotal())
       << ", invalid " << groupDigits(invalid) << ", rejected " << groupDigits(m.ingress_rejected)

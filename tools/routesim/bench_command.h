@@ -18,6 +18,11 @@ struct BenchOptions {
   std::optional<uint64_t> passes;  // exactly this many passes over the messages, no warm-up
   std::optional<double> rate;      // offered load in messages per second (open loop)
   std::string hub_name = "routesim-hub";
+  // Deliver into the Storage, Event Hubs and Service Bus emulators (created for the endpoints
+  // the routes name) instead of counting sinks; their output, saved state and endpoint health
+  // go to `out_dir` for `routesim inspect`.
+  bool emulators = false;
+  std::string out_dir = "routesim-out";
   bool progress = true;  // a progress line on stderr when it is a terminal
 };
 

@@ -1,10 +1,14 @@
 // routesim: the command. Parses arguments and hands them to the libraries; no logic here.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "tools/routesim/bench_command.h"
 #include "tools/routesim/eval_command.h"
 #include "tools/routesim/generate_command.h"
+#include "tools/routesim/inspect_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"routesim: offline simulator and benchmark of Azure IoT Hub message routing"};
@@ -51,7 +55,78 @@ int main(int argc, char** argv) {
       bench_cmd->add_option("--rate", rate, "Offered load, messages per second (open loop)");
   bench_cmd->add_option("--hub-name", bench.hub_name,
                         "Hub name for $iothubname (default routesim-hub)");
+  bench_cmd->add_flag("--emulators", bench.emulators,
+                      "Deliver into the Storage, Event Hubs and Service Bus emulators instead of "
+                      "counting sinks (output for `routesim inspect` in --out)");
+  auto* bench_out_opt = bench_cmd->add_option(
+      "--out", bench.out_dir, "Output folder of the emulators (default routesim-out)");
+  bench_out_opt->needs(bench_cmd->get_option("--emulators"));
   seconds_opt->excludes(passes_opt);
+
+  routesim::cli::InspectOptions inspect;
+  CLI::App* inspect_cmd =
+      app.add_subcommand("inspect", "Read back what a run or bench left in its output folder");
+  inspect_cmd->require_subcommand(1);
+  inspect_cmd->fallthrough();
+  inspect_cmd->add_option("--out", inspect.out_dir, "Output folder (default routesim-out)");
+  inspect_cmd->add_option("--max", inspect.max,
+                          "Records, events or messages to print at most (default 100; 0: all)");
+  inspect_cmd->add_flag("--json", inspect.json, "Listings and health as JSON");
+  struct Sub {
+    CLI::App* app;
+    routesim::cli::InspectWhat what;
+  };
+  std::vector<Sub> subs;
+  auto sub = [&](const char* name, const char* help, routesim::cli::InspectWhat what) {
+    CLI::App* a = inspect_cmd->add_subcommand(name, help);
+    subs.push_back({a, what});
+    return a;
+  };
+  using routesim::cli::InspectWhat;
+  CLI::App* blobs_cmd =
+      sub("blobs", "List the blobs the Storage endpoints wrote", InspectWhat::kBlobs);
+  blobs_cmd->add_option("--account", inspect.account, "Only this storage account");
+  blobs_cmd->add_option("--container", inspect.container, "Only this container");
+  sub("blob", "Print a blob's records as JSON lines (Avro decoded)", InspectWhat::kBlob)
+      ->add_option("name", inspect.blob, "<account>/<container>/<blob name>")
+      ->required();
+  std::optional<uint32_t> partition;
+  std::optional<std::string> consumer_group;
+  auto add_read_options = [&](CLI::App* a) {
+    a->add_option("--partition", partition, "Only this partition (default: all)");
+    a->add_option("--from", inspect.from,
+                  "Start position: earliest (default), latest, offset:N, sequence:N "
+                  "(offset:>N, sequence:>N exclusive), time:2026-01-01T00:00:00Z");
+    a->add_option("--consumer-group", consumer_group,
+                  "Read as this consumer group, from its checkpoint");
+  };
+  CLI::App* eventhub_cmd =
+      sub("eventhub", "Read an event hub's partitions as JSON lines", InspectWhat::kEventHub);
+  eventhub_cmd->add_option("--namespace", inspect.namespace_name, "Event Hubs namespace")
+      ->required();
+  eventhub_cmd->add_option("--hub", inspect.hub, "Event hub")->required();
+  add_read_options(eventhub_cmd);
+  CLI::App* events_cmd =
+      sub("events", "Read the hub's built-in events endpoint as JSON lines", InspectWhat::kEvents);
+  events_cmd->add_option("--hub", inspect.hub, "IoT hub name (default: the only one saved)");
+  add_read_options(events_cmd);
+  CLI::App* queue_cmd =
+      sub("queue", "Peek or receive a Service Bus queue's messages", InspectWhat::kQueue);
+  queue_cmd->add_option("--namespace", inspect.namespace_name, "Service Bus namespace")->required();
+  queue_cmd->add_option("--queue", inspect.queue, "Queue")->required();
+  CLI::App* subscription_cmd =
+      sub("subscription", "Peek or receive a topic subscription's messages",
+          InspectWhat::kSubscription);
+  subscription_cmd->add_option("--namespace", inspect.namespace_name, "Service Bus namespace")
+      ->required();
+  subscription_cmd->add_option("--topic", inspect.topic, "Topic")->required();
+  subscription_cmd->add_option("--subscription", inspect.subscription, "Subscription")->required();
+  for (CLI::App* a : {queue_cmd, subscription_cmd}) {
+    a->add_flag("--dead-letter", inspect.dead_letter, "The entity's dead-letter queue");
+    a->add_flag("--receive", inspect.receive,
+                "Receive and delete (the saved state loses them) instead of peeking");
+  }
+  sub("health", "Endpoint health as GetEndpointHealth returns it", InspectWhat::kHealth);
 
   routesim::cli::GenerateOptions generate;
   CLI::App* generate_cmd = app.add_subcommand(
@@ -85,6 +160,14 @@ int main(int argc, char** argv) {
     if (passes_opt->count()) bench.passes = passes;
     if (rate_opt->count()) bench.rate = rate;
     return routesim::cli::runBench(bench, std::cout, std::cerr);
+  }
+  if (inspect_cmd->parsed()) {
+    for (const Sub& s : subs) {
+      if (s.app->parsed()) inspect.what = s.what;
+    }
+    inspect.partition = partition;
+    inspect.consumer_group = consumer_group;
+    return routesim::cli::runInspect(inspect, std::cout, std::cerr);
   }
   if (eval_cmd->parsed()) {
     eval.has_query = query_opt->count() > 0;
