@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/endpoints/endpoint_bench_support.h"
 #include "core/message/stamp.h"
 #include "core/router/endpoint.h"
 #include "core/routing/routing_config.h"
@@ -41,51 +42,8 @@ using endpoints::eventhubs::EventHubConfig;
 using endpoints::eventhubs::EventHubsEndpoint;
 using endpoints::eventhubs::EventPosition;
 
-constexpr size_t kBatch = 64;
-constexpr size_t kPoolSize = 4096;
-constexpr uint32_t kPartitions = 4;
 // Hubs are replaced after this many events (outside the timing) to bound memory.
 constexpr int64_t kEventsPerHub = 1 << 20;
-
-// Telemetry with bodies of 200..400 bytes, stamped as IoT Hub receives it.
-const std::vector<message::Message>& pool() {
-  static const std::vector<message::Message> messages = [] {
-    std::vector<message::Message> out;
-    telemetry::TelemetryGenerator gen;
-    auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1704067200));
-    while (out.size() < kPoolSize) {
-      message::Message m = gen.next();
-      if (m.body.size() < 200 || m.body.size() > 400) continue;
-      message::stampIngress(m, now);
-      out.push_back(std::move(m));
-    }
-    return out;
-  }();
-  return messages;
-}
-
-struct Batches {
-  std::vector<router::OutboundMessage> all;  // kPoolSize, consecutive batches of kBatch
-  uint64_t bytes = 0;                        // IoT Hub sizes of the whole pool
-  uint64_t body_bytes = 0;
-};
-
-const Batches& batches() {
-  static const Batches b = [] {
-    Batches out;
-    for (const message::Message& m : pool()) {
-      router::OutboundMessage o;
-      o.message = &m;
-      o.size = static_cast<uint32_t>(message::messageSize(m));
-      o.partition = static_cast<uint16_t>(routing::builtinPartition(m.device_id, kPartitions));
-      out.all.push_back(o);
-      out.bytes += o.size;
-      out.body_bytes += m.body.size();
-    }
-    return out;
-  }();
-  return b;
-}
 
 std::shared_ptr<EventHub> makeHub(const EmulatorContext& context) {
   EventHubConfig config;

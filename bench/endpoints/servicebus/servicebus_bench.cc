@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/endpoints/endpoint_bench_support.h"
 #include "core/message/stamp.h"
 #include "core/router/endpoint.h"
 #include "endpoints/common/endpoint_message.h"
@@ -48,47 +49,8 @@ using endpoints::servicebus::SqlFilter;
 using endpoints::servicebus::SubscriptionConfig;
 using endpoints::servicebus::TopicConfig;
 
-constexpr size_t kBatch = 64;
-constexpr size_t kPoolSize = 4096;
 // Namespaces are replaced after this many messages (outside the timing) to bound memory.
 constexpr uint64_t kMessagesPerNamespace = 1 << 14;
-
-// Telemetry with bodies of 200..400 bytes, stamped as IoT Hub receives it.
-const std::vector<message::Message>& pool() {
-  static const std::vector<message::Message> messages = [] {
-    std::vector<message::Message> out;
-    telemetry::TelemetryGenerator gen;
-    auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1704067200));
-    while (out.size() < kPoolSize) {
-      message::Message m = gen.next();
-      if (m.body.size() < 200 || m.body.size() > 400) continue;
-      message::stampIngress(m, now);
-      out.push_back(std::move(m));
-    }
-    return out;
-  }();
-  return messages;
-}
-
-struct Batches {
-  std::vector<router::OutboundMessage> all;  // kPoolSize, consecutive batches of kBatch
-  uint64_t bytes = 0;                        // IoT Hub sizes of the whole pool
-};
-
-const Batches& batches() {
-  static const Batches b = [] {
-    Batches out;
-    for (const message::Message& m : pool()) {
-      router::OutboundMessage o;
-      o.message = &m;
-      o.size = static_cast<uint32_t>(message::messageSize(m));
-      out.all.push_back(o);
-      out.bytes += o.size;
-    }
-    return out;
-  }();
-  return b;
-}
 
 // The pool as a topic endpoint sends it (what filters see).
 const std::vector<BrokeredMessage>& brokered() {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/endpoints/endpoint_bench_support.h"
 #include "core/common/clock.h"
 #include "core/message/stamp.h"
 #include "core/router/endpoint.h"
@@ -44,50 +45,9 @@ using endpoints::storage::ContainerOptions;
 using endpoints::storage::Encoding;
 using endpoints::storage::StorageEndpoint;
 
-constexpr size_t kBatch = 64;
-constexpr size_t kPoolSize = 4096;
-constexpr uint32_t kPartitions = 4;
 // After this many messages the blobs are checked and removed (outside the timing), which
 // bounds the disk a long run takes.
 constexpr uint64_t kMessagesPerGeneration = 1 << 16;
-
-// Telemetry with bodies of 200..400 bytes, stamped as IoT Hub receives it.
-const std::vector<message::Message>& pool() {
-  static const std::vector<message::Message> messages = [] {
-    std::vector<message::Message> out;
-    telemetry::TelemetryGenerator gen;
-    auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1704067200));
-    while (out.size() < kPoolSize) {
-      message::Message m = gen.next();
-      if (m.body.size() < 200 || m.body.size() > 400) continue;
-      message::stampIngress(m, now);
-      out.push_back(std::move(m));
-    }
-    return out;
-  }();
-  return messages;
-}
-
-struct Batches {
-  std::vector<router::OutboundMessage> all;  // kPoolSize, consecutive batches of kBatch
-  uint64_t body_bytes = 0;                   // of the whole pool
-};
-
-const Batches& batches() {
-  static const Batches b = [] {
-    Batches out;
-    for (const message::Message& m : pool()) {
-      router::OutboundMessage o;
-      o.message = &m;
-      o.size = static_cast<uint32_t>(message::messageSize(m));
-      o.partition = static_cast<uint16_t>(routing::builtinPartition(m.device_id, kPartitions));
-      out.all.push_back(o);
-      out.body_bytes += m.body.size();
-    }
-    return out;
-  }();
-  return b;
-}
 
 // A fresh folder under /tmp, removed with its contents.
 class BenchDir {
