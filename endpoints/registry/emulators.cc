@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "core/common/utf.h"
 #include "endpoints/eventhubs/persistence.h"
 #include "endpoints/servicebus/persistence.h"
 #include "endpoints/servicebus/servicebus_endpoint.h"
@@ -63,6 +64,20 @@ Result<storage::ContainerOptions> containerOptions(const routing::EndpointConfig
   o.batch_frequency_seconds = config.batch_frequency_seconds;
   o.max_chunk_bytes = config.max_chunk_bytes;
   return o;
+}
+
+// A connection string written for the official Event Hubs / Service Bus emulators points at
+// the namespace their Config.json declares, whatever host it names.
+void mapDevelopmentEmulator(const routing::EndpointConfig& c, EndpointTarget& t) {
+  if (c.kind == EndpointKind::kStorage || c.kind == EndpointKind::kBuiltIn) return;
+  bool emulator =
+      utf::equalsAsciiLower(connectionStringValue(c.connection_string, "UseDevelopmentEmulator"),
+                            "true") ||
+      utf::equalsAsciiLower(t.host, "localhost") || t.host.starts_with("localhost:") ||
+      t.host == "127.0.0.1";
+  if (!emulator) return;
+  t.resource = std::string(c.kind == EndpointKind::kEventHubs ? eventhubs::kEmulatorNamespaceName
+                                                              : servicebus::kEmulatorNamespaceName);
 }
 
 struct Binder {
@@ -186,6 +201,42 @@ EmulatorResources readArmResources(const json::Value& resources, std::string_vie
   return r;
 }
 
+void readResourceFile(std::string_view text, std::string_view file_name, EmulatorResources& into,
+                      ConfigIssues& issues) {
+  Result<std::string> plain = json::stripComments(text);
+  Result<json::Value> value = plain.ok() ? json::parse(*plain) : Result<json::Value>(plain.error());
+  if (!value.ok()) {
+    issues.error("$", "InvalidJson", value.error().message(), value.error().span().offset);
+    return;
+  }
+  auto append = [](auto& to, auto&& from) {
+    for (auto& item : from) to.push_back(std::move(item));
+  };
+  if (const json::Value* user = value->find("UserConfig")) {
+    if (user->find("NamespaceConfig") != nullptr) {  // the Event Hubs emulator's schema
+      auto ns = eventhubs::importEmulatorConfig(text, file_name, issues);
+      if (ns.ok()) into.event_hubs.push_back(*std::move(ns));
+    } else {  // the Service Bus emulator's ("Namespaces")
+      auto ns = servicebus::importEmulatorConfig(text, file_name, issues);
+      if (ns.ok()) into.service_bus.push_back(*std::move(ns));
+    }
+    return;
+  }
+  bool bare = value->is(json::Type::kArray);
+  const json::Value* resources = bare ? &*value : value->find("resources");
+  if (resources == nullptr || !resources->is(json::Type::kArray)) {
+    issues.error("$", "InvalidResources",
+                 "expected an ARM template (an object with a \"resources\" array), a resources "
+                 "array, or an Event Hubs / Service Bus emulator Config.json (\"UserConfig\")",
+                 value->offset());
+    return;
+  }
+  EmulatorResources read = readArmResources(*resources, bare ? "$" : "$.resources", issues);
+  append(into.storage_accounts, read.storage_accounts);
+  append(into.event_hubs, read.event_hubs);
+  append(into.service_bus, read.service_bus);
+}
+
 std::unique_ptr<Emulators> Emulators::create(const EmulatorContext& context,
                                              EmulatorResources resources,
                                              std::span<const routing::EndpointConfig> endpoints,
@@ -199,6 +250,7 @@ std::unique_ptr<Emulators> Emulators::create(const EmulatorContext& context,
       binder.fail(c, "InvalidEndpoint", target.error().message());
       continue;
     }
+    mapDevelopmentEmulator(c, *target);
     switch (c.kind) {
       case EndpointKind::kStorage:
         binder.storage(c, *target);

@@ -47,6 +47,13 @@ struct EmulatorResources {
 EmulatorResources readArmResources(const json::Value& resources, std::string_view path,
                                    ConfigIssues& issues);
 
+// Adds the resources of one file to `into`: an ARM template (an object with a `resources`
+// array), a bare `resources` array, or the official Event Hubs or Service Bus emulator's
+// Config.json (an object with `UserConfig`; comments allowed). Problems go to `issues` with
+// JSON paths and byte offsets into `text`.
+void readResourceFile(std::string_view text, std::string_view file_name, EmulatorResources& into,
+                      ConfigIssues& issues);
+
 enum class MissingTargets : uint8_t {
   kError,   // a target that is not among the resources is a configuration error
   kCreate,  // created with defaults (the bench: its routes name endpoints only)
@@ -54,7 +61,9 @@ enum class MissingTargets : uint8_t {
 
 class Emulators {
  public:
-  // Builds every resource and binds each of `endpoints` to its target. Problems (a target that
+  // Builds every resource and binds each of `endpoints` to its target. A connection string for
+  // the official emulators (Endpoint=sb://localhost, or UseDevelopmentEmulator=true) names the
+  // namespace their Config.json declares (emulatorNs1, sbemulatorns). Problems (a target that
   // cannot be resolved or, with kError, is missing) go to `issues` at the endpoint's JSON path;
   // the result is null when `issues` has errors. With kCreate a missing target is created: a
   // storage container; an Event Hubs namespace (Standard) with a 4-partition hub; a Service Bus

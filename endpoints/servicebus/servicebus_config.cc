@@ -866,7 +866,7 @@ class EmulatorReader {
 
   NamespaceConfig run(const json::Value& root) {
     NamespaceConfig ns;
-    ns.name = "sbemulatorns";
+    ns.name = std::string(kEmulatorNamespaceName);
     ns.path = "$.UserConfig.Namespaces[0]";
     ObjectReader r(root, "$", issues_);
     const json::Value* user = r.object("UserConfig", /*required=*/true);
@@ -903,7 +903,7 @@ class EmulatorReader {
     ObjectReader n(nsv, ns.path, issues_);
     if (!n.ok()) return ns;
     if (auto name = n.string("Name", /*required=*/true)) {
-      if (*name != "sbemulatorns") {
+      if (*name != kEmulatorNamespaceName) {
         issues_.error(n.pathOf("Name"), "InvalidValue",
                       "the emulator's namespace is named 'sbemulatorns' (it cannot be renamed), "
                       "found '" +

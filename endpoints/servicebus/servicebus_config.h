@@ -112,6 +112,9 @@ uint64_t maxMessageBytes(std::string_view sku, int64_t max_message_size_kilobyte
 std::vector<NamespaceConfig> readArmNamespaces(const json::Value& resources, std::string_view path,
                                                ConfigIssues& issues);
 
+// The namespace the emulator's Config.json declares (it cannot be renamed).
+inline constexpr std::string_view kEmulatorNamespaceName = "sbemulatorns";
+
 // Imports the official Service Bus emulator's Config.json (`//` and `/* */` comments allowed)
 // with its schema's rules and defaults: one namespace "sbemulatorns", queues + topics <= 50,
 // MaxDeliveryCount 1-10 (default 3), DefaultMessageTimeToLive PT5M-PT1H (default PT1H),

@@ -414,5 +414,28 @@ TEST_F(BenchCommandTest, NonPositiveSecondsOrRateIsBadInput) {
   EXPECT_NE(r.err.find("--rate"), std::string::npos) << r.err;
 }
 
+TEST_F(BenchCommandTest, ResourcesThatDoNotDeclareATargetNameTheEndpoint) {
+  BenchOptions o = options(routesText(), corpusText());
+  o.emulators = true;
+  o.out_dir = (dir_ / "out").string();
+  o.resources_files = {write("resources.json", R"([{"type": "Microsoft.EventHub/namespaces",
+    "name": "other-ns", "sku": {"name": "Standard"}}])")};
+  BenchRun run = bench(o);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("NamespaceNotFound"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("endpoint 'hot': Event Hubs namespace 'hot' is not among the resources"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("cannot be bound to the resources given"), std::string::npos) << run.err;
+}
+
+TEST_F(BenchCommandTest, ResourcesWithoutEmulatorsIsBadInput) {
+  BenchOptions o = options(routesText(), corpusText());
+  o.resources_files = {write("resources.json", "[]")};
+  BenchRun run = bench(o);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--resources needs --emulators"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace routesim::cli

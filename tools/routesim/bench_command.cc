@@ -44,15 +44,43 @@ struct RunResult {
 // `out_dir` on the wall clock.
 std::unique_ptr<endpoints::Emulators> makeEmulators(
     const std::vector<routing::EndpointConfig>& configs, const BenchOptions& options,
-    const std::filesystem::path& out_dir, std::string_view routes_text, std::ostream& err) {
+    const endpoints::EmulatorResources& resources, const std::filesystem::path& out_dir,
+    std::string_view routes_text, std::ostream& err) {
   endpoints::EmulatorContext context = endpoints::EmulatorContext::wallTime();
   context.out_dir = out_dir;
   context.hub_name = options.hub_name;
   ConfigIssues issues;
-  auto emulators = endpoints::Emulators::create(context, {}, configs,
-                                                endpoints::MissingTargets::kCreate, issues);
+  auto emulators = endpoints::Emulators::create(context, resources, configs,
+                                                options.resources_files.empty()
+                                                    ? endpoints::MissingTargets::kCreate
+                                                    : endpoints::MissingTargets::kError,
+                                                issues);
   if (!issues.items().empty()) err << issues.format(options.routes_file, routes_text);
+  if (!emulators) {
+    err << "routesim bench: " << options.routes_file << ": " << issues.errorCount()
+        << " endpoint(s) cannot be bound to the resources given\n";
+  }
   return emulators;
+}
+
+// The resources of every --resources file; false (after printing the problems) when any has
+// errors.
+bool readResources(const BenchOptions& options, endpoints::EmulatorResources& resources,
+                   std::ostream& err) {
+  bool ok = true;
+  for (const std::string& file : options.resources_files) {
+    auto text = readFile(file);
+    if (!text.ok()) {
+      err << "routesim bench: " << text.error().message() << '\n';
+      ok = false;
+      continue;
+    }
+    ConfigIssues issues;
+    endpoints::readResourceFile(*text, file, resources, issues);
+    if (!issues.items().empty()) err << issues.format(file, *text);
+    ok = ok && !issues.hasErrors();
+  }
+  return ok;
 }
 
 // Runs `fn` every `period` on its own thread until destroyed (time-driven emulator work while
@@ -214,6 +242,12 @@ int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
   std::optional<uint64_t> passes = options.passes;
   std::optional<double> seconds = options.seconds;
   if (!passes && !seconds) seconds = 10.0;
+  if (!options.resources_files.empty() && !options.emulators) {
+    err << "routesim bench: --resources needs --emulators\n";
+    return kExitBadInput;
+  }
+  endpoints::EmulatorResources resources;
+  if (!readResources(options, resources, err)) return kExitBadInput;
   std::filesystem::path out_dir = options.out_dir;
   if (seconds) {
     // Warm-up, not counted: caches, page faults, branch predictors, the thread pool. With
@@ -221,7 +255,7 @@ int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
     std::unique_ptr<endpoints::Emulators> warm;
     std::filesystem::path warm_dir = out_dir / ".routesim-warmup";
     if (options.emulators) {
-      warm = makeEmulators(config.endpoints, options, warm_dir, *routes_text, err);
+      warm = makeEmulators(config.endpoints, options, resources, warm_dir, *routes_text, err);
       if (!warm) return kExitBadInput;
     }
     runOnce(table, config.endpoints, *messages, options, warm.get(), std::nullopt,
@@ -231,7 +265,7 @@ int runBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
   }
   std::unique_ptr<endpoints::Emulators> emulators;
   if (options.emulators) {
-    emulators = makeEmulators(config.endpoints, options, out_dir, *routes_text, err);
+    emulators = makeEmulators(config.endpoints, options, resources, out_dir, *routes_text, err);
     if (!emulators) return kExitBadInput;
   }
   RunResult r = runOnce(table, config.endpoints, *messages, options, emulators.get(), passes,

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace routesim::cli {
 
@@ -23,6 +24,10 @@ struct BenchOptions {
   // go to `out_dir` for `routesim inspect`.
   bool emulators = false;
   std::string out_dir = "routesim-out";
+  // With emulators: the resources the endpoints send to (ARM templates or resources arrays,
+  // the official emulators' Config.json). Given any, a target they do not declare is an error;
+  // given none, the bench creates what the routes name.
+  std::vector<std::string> resources_files;
   bool progress = true;  // a progress line on stderr when it is a terminal
 };
 

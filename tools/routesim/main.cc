@@ -61,6 +61,11 @@ int main(int argc, char** argv) {
   auto* bench_out_opt = bench_cmd->add_option(
       "--out", bench.out_dir, "Output folder of the emulators (default routesim-out)");
   bench_out_opt->needs(bench_cmd->get_option("--emulators"));
+  bench_cmd
+      ->add_option("--resources", bench.resources_files,
+                   "ARM template, resources array or emulator Config.json declaring what the "
+                   "endpoints send to (repeatable; default: created after the routes)")
+      ->needs(bench_cmd->get_option("--emulators"));
   seconds_opt->excludes(passes_opt);
 
   routesim::cli::InspectOptions inspect;

@@ -282,5 +282,74 @@ TEST_F(EmulatorsTest, AnEndpointThatWasNotBoundFailsEveryDeliveryNamingIt) {
   EXPECT_EQ(report.detail, "endpoint 'stranger' is not bound to an emulated resource");
 }
 
+// The official emulators' Config.json files, as users have them, with the connection strings
+// those emulators hand out (Endpoint=sb://localhost ... UseDevelopmentEmulator=true).
+constexpr std::string_view kEventHubsEmulatorConfig = R"json({
+  "UserConfig": {
+    "NamespaceConfig": [{"Type": "EventHub", "Name": "emulatorNs1",
+      "Entities": [{"Name": "eh1", "PartitionCount": "2", "ConsumerGroups": [{"Name": "cg1"}]}]}],
+    "LoggingConfig": {"Type": "File"}  // as the installer ships it
+  }
+})json";
+
+constexpr std::string_view kServiceBusEmulatorConfig = R"json({
+  "UserConfig": {
+    "Namespaces": [{"Name": "sbemulatorns", "Queues": [{"Name": "queue.1"}], "Topics": []}],
+    "Logging": {"Type": "File"}
+  }
+})json";
+
+constexpr std::string_view kEmulatorRouting = R"json({
+  "endpoints": {
+    "eventHubs": [{"name": "hot",
+      "connectionString": "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;EntityPath=eh1"}],
+    "serviceBusQueues": [{"name": "ops",
+      "connectionString": "Endpoint=sb://localhost;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;EntityPath=queue.1"}]
+  },
+  "routes": [{"name": "r", "source": "DeviceMessages", "condition": "true",
+              "endpointNames": ["hot"], "isEnabled": true}]
+})json";
+
+TEST_F(EmulatorsTest, EmulatorConfigFilesDeclareWhatTheirConnectionStringsName) {
+  EmulatorResources r;
+  ConfigIssues issues;
+  readResourceFile(kEventHubsEmulatorConfig, "eh-config.json", r, issues);
+  readResourceFile(kServiceBusEmulatorConfig, "sb-config.json", r, issues);
+  ASSERT_FALSE(issues.hasErrors()) << issues.format("config.json", "");
+  ASSERT_EQ(r.event_hubs.size(), 1u);
+  ASSERT_EQ(r.service_bus.size(), 1u);
+
+  BuiltTable built = buildTable(kEmulatorRouting);
+  auto emulators = create(built, std::move(r), MissingTargets::kError, issues);
+  ASSERT_NE(emulators, nullptr) << issues.format("routes.json", kEmulatorRouting);
+  EXPECT_EQ(emulators->targets().at("hot").resource, "emulatorNs1");
+  EXPECT_EQ(emulators->targets().at("ops").resource, "sbemulatorns");
+  EXPECT_EQ(emulators->eventHubsNamespace("emulatorNs1")->find("eh1")->partitionCount(), 2u);
+}
+
+TEST_F(EmulatorsTest, ResourceFilesAreTemplatesArraysOrEmulatorConfigs) {
+  EmulatorResources r;
+  ConfigIssues issues;
+  std::string arm = "{\"$schema\": \"x\", \"contentVersion\": \"1.0.0.0\", \"resources\": " +
+                    std::string(kResources) + "}";
+  readResourceFile(arm, "template.json", r, issues);
+  readResourceFile(kResources, "resources.json", r, issues);
+  ASSERT_FALSE(issues.hasErrors()) << issues.format("x.json", "");
+  EXPECT_EQ(r.storage_accounts.size(), 2u);
+  EXPECT_EQ(r.event_hubs.size(), 2u);
+  EXPECT_EQ(r.service_bus.size(), 2u);
+
+  ConfigIssues bad;
+  readResourceFile(R"({"endpoints": {}})", "routes.json", r, bad);
+  EXPECT_EQ(firstError(bad),
+            "$ InvalidResources: expected an ARM template (an object with a \"resources\" "
+            "array), a resources array, or an Event Hubs / Service Bus emulator Config.json "
+            "(\"UserConfig\")");
+  ConfigIssues not_json;
+  readResourceFile("{\"resources\": [", "broken.json", r, not_json);
+  EXPECT_TRUE(not_json.hasErrors());
+  EXPECT_EQ(not_json.items()[0].code, "InvalidJson");
+}
+
 }  // namespace
 }  // namespace routesim::endpoints
