@@ -31,7 +31,9 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 echo "== 3/4 thread sanitizer build: concurrency tests"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DROUTESIM_SANITIZE=thread \
   -DROUTESIM_BUILD_BENCH=OFF
-cmake --build build-tsan --target tests/core/router/all
+cmake --build build-tsan --target tests/core/router/all \
+  tests/endpoints/eventhubs/endpoints_eventhubs_concurrency_test \
+  tests/endpoints/servicebus/endpoints_servicebus_concurrency_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -L concurrency
 
