@@ -233,7 +233,14 @@ struct JsonReader::Impl {
         return scalar(v, t, s);
       }
     }
-    if (!is_container) return node != nullptr && node->slot >= 0 ? true : validateScalar(v, t);
+    if (!is_container) {
+      if (node != nullptr && node->slot >= 0) return true;
+      if (!validateScalar(v, t)) return false;
+      // Consume an unread string: On-Demand skips an unconsumed string followed by ':' as if it
+      // were a key, so {"a":"x":1} would otherwise pass unchecked.
+      od::raw_json_string raw;
+      return t != od::json_type::string || v.get_raw_json_string().get(raw) == simdjson::SUCCESS;
+    }
     bool descend = validation == Validation::kFull ||
                    (node != nullptr &&
                     (t == od::json_type::object ? !node->fields.empty() : !node->elements.empty()));

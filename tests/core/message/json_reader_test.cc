@@ -197,6 +197,18 @@ TEST_F(JsonReaderTest, FailsOnSyntaxErrorInIgnoredDuplicate) {
   EXPECT_EQ(at(a).kind, JsonKind::kUndefined);
 }
 
+// A string followed by ':' where ',' belongs; On-Demand alone would skip it as a key. Found by
+// query_fuzz: the verdict must not depend on which paths a caller reads.
+TEST_F(JsonReaderTest, FailsOnColonAfterUnreadString) {
+  uint32_t site = add("tags.site");
+  EXPECT_FALSE(extract(R"({"":"":{""[]}}})"));
+  EXPECT_FALSE(extract(R"({"tags":"x":{"s":1}})"));
+  EXPECT_FALSE(extract(R"({"q":["x":1]})"));
+  EXPECT_EQ(at(site).kind, JsonKind::kUndefined);
+  EXPECT_TRUE(extract(R"({"":"","tags":{"site":"x"}})"));
+  EXPECT_EQ(at(site).kind, JsonKind::kString);
+}
+
 TEST_F(JsonReaderTest, FailsOnSyntaxErrorInTheValueItReads) {
   uint32_t a = add("a");
   EXPECT_FALSE(extract(R"({"a":tru})"));
