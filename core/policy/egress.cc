@@ -12,6 +12,30 @@ std::string_view lastSegment(std::string_view id) {
   return slash == std::string_view::npos ? id : id.substr(slash + 1);
 }
 
+// Whether the union of `rules` covers every address of `range`, without building an index (a
+// target has at most a few hundred rules and the hub's range is usually covered by one).
+bool rulesCover(const std::vector<Cidr>& rules, const IpRange& range) {
+  uint64_t next = range.first;
+  while (next <= range.last) {
+    uint64_t reach = next;
+    for (const Cidr& c : rules) {
+      IpRange r = c.range();
+      if (r.contains(static_cast<Ipv4>(next)) && uint64_t{r.last} + 1 > reach)
+        reach = uint64_t{r.last} + 1;
+    }
+    if (reach == next) return false;
+    next = reach;
+  }
+  return true;
+}
+
+int32_t firstRuleContaining(const std::vector<Cidr>& rules, Ipv4 ip) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].contains(ip)) return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
 DataAction actionFor(TargetKind kind) {
   switch (kind) {
     case TargetKind::kStorage:
@@ -193,15 +217,11 @@ EgressDecision decideEgress(const EgressHub& hub, const EgressEndpoint& endpoint
         if (same(lastSegment(id), hub.name)) instance_rule = true;
       }
     }
-    IpRuleIndex index;
-    for (size_t i = 0; i < target.ip_rules.size(); ++i) index.add(target.ip_rules[i].range());
     bool ip_covers = !hub.egress_ranges.empty();
-    for (const IpRange& r : hub.egress_ranges) ip_covers = ip_covers && index.covers(r);
-    const bool same_region = storage && regionKey(hub.location) == regionKey(target.location);
-    if (ip_covers && !hub.egress_ranges.empty()) {
-      if (auto rule = index.find(hub.egress_ranges.front().first))
-        d.rule = static_cast<int32_t>(*rule);
-    }
+    for (const IpRange& r : hub.egress_ranges)
+      ip_covers = ip_covers && rulesCover(target.ip_rules, r);
+    const bool same_region = storage && sameRegion(hub.location, target.location);
+    if (ip_covers) d.rule = firstRuleContaining(target.ip_rules, hub.egress_ranges.front().first);
 
     if (instance_rule) {
       d.network = EgressReason::kResourceInstanceRule;

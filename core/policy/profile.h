@@ -17,6 +17,8 @@ std::string_view profileName(Profile p);
 
 // Canonical region name: lower case without spaces ("East US" -> "eastus").
 std::string regionKey(std::string_view location);
+// Whether two locations name the same region ("West US 2" == "westus2"), without allocating.
+bool sameRegion(std::string_view a, std::string_view b);
 
 struct ProfileRules {
   Profile profile = Profile::kCurrent;
