@@ -78,14 +78,10 @@ IngressPolicy::IngressPolicy(const HubIngressConfig& config, const NetworkModel&
 IngressDecision IngressPolicy::decide(const ClientLocation& client, TlsVersion tls,
                                       HubSurface surface) const {
   IngressDecision d;
-  // The TLS handshake comes first, on every path.
-  if (config_.min_tls && tls < *config_.min_tls) {
-    d.allowed = false;
-    d.reason = IngressReason::kTlsBelowMinimum;
-    return d;
-  }
+  const bool tls_refused = config_.min_tls && tls < *config_.min_tls;
   // Name resolution: a private endpoint's IP only through its private DNS zone, and only useful
-  // where the client can route to that VNet.
+  // where the client can route to that VNet. The TLS handshake then happens on the path taken
+  // (a private endpoint that is not approved forwards nothing, so there is no handshake).
   if (client.uses_private_dns && client.network != ClientNetwork::kInternet) {
     int32_t not_approved = -1;
     for (size_t i = 0; i < network_.private_endpoints.size(); ++i) {
@@ -93,8 +89,9 @@ IngressDecision IngressPolicy::decide(const ClientLocation& client, TlsVersion t
       if (!pe.dns_integration || !network_.reaches(client, pe.vnet)) continue;
       if (pe.state == ConnectionState::kApproved) {
         d.path = IngressPath::kPrivateEndpoint;
-        d.reason = IngressReason::kPrivateEndpoint;
         d.private_endpoint = static_cast<int32_t>(i);
+        d.allowed = !tls_refused;
+        d.reason = tls_refused ? IngressReason::kTlsBelowMinimum : IngressReason::kPrivateEndpoint;
         return d;
       }
       if (not_approved < 0) not_approved = static_cast<int32_t>(i);
@@ -106,6 +103,11 @@ IngressDecision IngressPolicy::decide(const ClientLocation& client, TlsVersion t
       d.private_endpoint = not_approved;
       return d;
     }
+  }
+  if (tls_refused) {
+    d.allowed = false;
+    d.reason = IngressReason::kTlsBelowMinimum;
+    return d;
   }
   // The public endpoint.
   if (!config_.public_network_access) {
