@@ -175,26 +175,36 @@ std::string_view endpointPrincipal(const EgressHub& hub, const EgressEndpoint& e
   return {};
 }
 
-EgressDecision decideEgress(const EgressHub& hub, const EgressEndpoint& endpoint,
-                            const Target& target, const RbacState& rbac, uint64_t now_ns) {
-  EgressDecision d;
+EgressPolicy::EgressPolicy(const EgressHub& hub, const EgressEndpoint& endpoint,
+                           const Target& target, const RbacState& rbac) {
+  EgressDecision& d = fixed_;
   auto deny = [&d](EgressReason r) {
     d.allowed = false;
     d.reason = r;
-    return d;
   };
   const ProfileRules rules{hub.profile};
   const bool identity = endpoint.auth == AuthType::kIdentityBased;
 
   // 1. The endpoint's authentication settings (checked when the endpoint is configured).
   if (!identity) {
-    if (!endpoint.has_connection_string) return deny(EgressReason::kInvalidAuthenticationType);
+    if (!endpoint.has_connection_string) {
+      deny(EgressReason::kInvalidAuthenticationType);
+      return;
+    }
   } else if (!endpoint.user_assigned_identity.empty()) {
-    if (!rules.userAssignedIdentities()) return deny(EgressReason::kIdentityNotInProfile);
-    if (hub.identity.findUserAssigned(endpoint.user_assigned_identity) == nullptr)
-      return deny(EgressReason::kManagedIdentityNotEnabled);
+    if (!rules.userAssignedIdentities()) {
+      deny(EgressReason::kIdentityNotInProfile);
+      return;
+    }
+    if (hub.identity.findUserAssigned(endpoint.user_assigned_identity) == nullptr) {
+      deny(EgressReason::kManagedIdentityNotEnabled);
+      return;
+    }
   } else if (!hub.identity.hasSystemAssigned()) {
-    return deny(EgressReason::kManagedIdentityNotEnabled);
+    {
+      deny(EgressReason::kManagedIdentityNotEnabled);
+      return;
+    }
   }
 
   // 2. The target's network rules, before its authorization.
@@ -202,7 +212,10 @@ EgressDecision decideEgress(const EgressHub& hub, const EgressEndpoint& endpoint
   const bool enforced = target.firewallSupported();
   if (enforced && !target.public_network_access) {
     d.network = EgressReason::kPublicNetworkAccessDisabled;
-    return deny(d.network);
+    {
+      deny(d.network);
+      return;
+    }
   }
   bool open = !enforced || target.default_allow ||
               (!storage && target.ip_rules.empty() && target.virtual_network_rules == 0);
@@ -241,40 +254,54 @@ EgressDecision decideEgress(const EgressHub& hub, const EgressEndpoint& endpoint
         why = EgressReason::kFirewallRegionProfile;
       }
       d.network = why;
-      return deny(why);
+      {
+        deny(why);
+        return;
+      }
     }
   }
 
-  // 3. Authorization.
+  // 3. Authorization: key-based is decided; identity-based needs a role (decide()).
   if (!identity) {
     d.reason = EgressReason::kKeyBased;
-    return d;
+    return;
   }
+  final_ = false;
   const ResourceRef& entity =
       endpoint.target_entity.name.empty() ? target.ref : endpoint.target_entity;
-  RbacState::Grant best;
-  for (std::string_view id : principalOf(hub, endpoint).ids) {
-    if (id.empty()) continue;
-    RbacState::Grant g = rbac.find(id, actionFor(target.kind), entity, now_ns);
-    if (g.effective != nullptr) {
-      best = g;
-      break;
-    }
-    if (g.pending != nullptr &&
-        (best.pending == nullptr || g.pending_effective_ns < best.pending_effective_ns))
-      best = g;
+  // The earliest time an assignment for the identity is in effect: before it the role is
+  // pending (or missing), from it on the endpoint is authorized.
+  RbacState::Grant g = rbac.find(principalOf(hub, endpoint).ids, actionFor(target.kind), entity, 0);
+  if (g.effective != nullptr) {
+    role_ = g.effective;
+    role_effective_ns_ = 0;
+  } else if (g.pending != nullptr) {
+    role_ = g.pending;
+    role_effective_ns_ = g.pending_effective_ns;
   }
-  if (best.effective != nullptr) {
+}
+
+EgressDecision EgressPolicy::decide(uint64_t now_ns) const {
+  if (final_) return fixed_;
+  EgressDecision d = fixed_;
+  d.role = role_;
+  if (role_ != nullptr && now_ns >= role_effective_ns_) {
     d.reason = EgressReason::kRoleAssigned;
-    d.role = best.effective;
     return d;
   }
-  if (best.pending != nullptr) {
-    d.role = best.pending;
-    d.changes_at_ns = best.pending_effective_ns;
-    return deny(EgressReason::kRolePropagating);
+  d.allowed = false;
+  if (role_ != nullptr) {
+    d.changes_at_ns = role_effective_ns_;
+    d.reason = EgressReason::kRolePropagating;
+    return d;
   }
-  return deny(EgressReason::kRoleMissing);
+  d.reason = EgressReason::kRoleMissing;
+  return d;
+}
+
+EgressDecision decideEgress(const EgressHub& hub, const EgressEndpoint& endpoint,
+                            const Target& target, const RbacState& rbac, uint64_t now_ns) {
+  return EgressPolicy(hub, endpoint, target, rbac).decide(now_ns);
 }
 
 AzureError egressAzureError(const EgressDecision& d, const Target& target) {

@@ -9,8 +9,9 @@
 // authorization (Event Hubs / Service Bus document it; Storage behaves the same), so a firewall
 // denial hides a missing role.
 //
-// decide() is pure and allocation-free; a decision holds until the configuration changes or,
-// when a role assignment is propagating, until `changes_at_ns` (callers cache it until then).
+// EgressPolicy compiles an endpoint's settings once per configuration change; its decide() is a
+// comparison. A decision holds until the configuration changes or, when a role assignment
+// is propagating, until `changes_at_ns` (callers cache it until then).
 #pragma once
 
 #include <cstdint>
@@ -139,6 +140,25 @@ struct EgressDecision {
 // system-assigned one (the hub's name when no principal id is configured).
 std::string_view endpointPrincipal(const EgressHub& hub, const EgressEndpoint& endpoint);
 
+// An endpoint's egress compiled once per configuration change (hub, endpoint, target or role
+// assignments): the authentication settings and the target's network rules are decided at
+// construction, and the role assignments that could authorize the endpoint's identity are
+// reduced to the earliest time one is in effect, so decide() only compares that with `now_ns`.
+// `rbac` must outlive the policy (decisions point at its assignments).
+class EgressPolicy {
+ public:
+  EgressPolicy(const EgressHub& hub, const EgressEndpoint& endpoint, const Target& target,
+               const RbacState& rbac);
+  EgressDecision decide(uint64_t now_ns) const;
+
+ private:
+  EgressDecision fixed_;                  // the decision up to authorization
+  bool final_ = true;                     // fixed_ is the answer (a denial, or key-based)
+  const RoleAssignment* role_ = nullptr;  // the matching assignment in effect earliest
+  uint64_t role_effective_ns_ = UINT64_MAX;
+};
+
+// EgressPolicy(hub, endpoint, target, rbac).decide(now_ns).
 EgressDecision decideEgress(const EgressHub& hub, const EgressEndpoint& endpoint,
                             const Target& target, const RbacState& rbac, uint64_t now_ns);
 

@@ -17,7 +17,27 @@ std::vector<std::string_view> split(std::string_view text) {
   return parts;
 }
 
-bool same(std::string_view a, std::string_view b) { return utf::equalsIgnoreCase(a, b); }
+// Names compared ignoring case; inline ASCII fast path (role lookups run per decision), full
+// Unicode folding only when a non-ASCII byte shows up.
+inline bool same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    for (char c : a) {
+      if (static_cast<unsigned char>(c) >= 0x80) return utf::equalsIgnoreCase(a, b);
+    }
+    for (char c : b) {
+      if (static_cast<unsigned char>(c) >= 0x80) return utf::equalsIgnoreCase(a, b);
+    }
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto ca = static_cast<unsigned char>(a[i]);
+    auto cb = static_cast<unsigned char>(b[i]);
+    if (ca == cb) continue;
+    if ((ca | cb) >= 0x80) return utf::equalsIgnoreCase(a.substr(i), b.substr(i));
+    if ((ca | 0x20) != (cb | 0x20) || (ca | 0x20) < 'a' || (ca | 0x20) > 'z') return false;
+  }
+  return true;
+}
 
 std::string joined(const std::vector<std::string_view>& parts, size_t from) {
   std::string out;
@@ -139,14 +159,28 @@ const RoleDefinition* findRole(std::string_view name_or_id) {
 
 RbacState::Grant RbacState::find(std::string_view principal, DataAction action,
                                  const ResourceRef& target, uint64_t now_ns) const {
+  return find(std::span<const std::string_view>(&principal, 1), action, target, now_ns);
+}
+
+RbacState::Grant RbacState::find(std::span<const std::string_view> principal_names,
+                                 DataAction action, const ResourceRef& target,
+                                 uint64_t now_ns) const {
   Grant g;
   for (const RoleAssignment& a : assignments) {
-    if (a.role == nullptr || !a.role->grants(action) || !same(a.principal_id, principal)) continue;
-    if (!a.scope.covers(target, default_subscription, default_group)) continue;
+    if (a.role == nullptr || !a.role->grants(action)) continue;
+    bool named = false;
+    for (std::string_view p : principal_names) {
+      if (!p.empty() && same(a.principal_id, p)) {
+        named = true;
+        break;
+      }
+    }
+    if (!named || !a.scope.covers(target, default_subscription, default_group)) continue;
     uint64_t effective = a.created_ns + propagation_ns;
     if (effective < a.created_ns) effective = UINT64_MAX;  // saturate
     if (effective <= now_ns) {
       g.effective = &a;
+      g.pending = nullptr;
       return g;
     }
     if (g.pending == nullptr || effective < g.pending_effective_ns) {

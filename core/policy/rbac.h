@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,10 @@ struct RbacState {
   // The assignments that give `principal` `action` on `target` at virtual time `now_ns`.
   Grant find(std::string_view principal, DataAction action, const ResourceRef& target,
              uint64_t now_ns) const;
+  // The same for a principal known by several names (its principal id, the resource holding the
+  // identity); empty names are skipped. One pass over the assignments.
+  Grant find(std::span<const std::string_view> principal_names, DataAction action,
+             const ResourceRef& target, uint64_t now_ns) const;
 };
 
 }  // namespace routesim::policy

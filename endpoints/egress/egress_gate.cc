@@ -7,26 +7,33 @@ namespace routesim::endpoints::egress {
 void EgressPolicySet::setHub(policy::EgressHub hub) {
   std::lock_guard lock(mu_);
   hub_ = std::move(hub);
+  compileAll();
   changed();
 }
 
 void EgressPolicySet::setRbac(policy::RbacState rbac) {
   std::lock_guard lock(mu_);
   rbac_ = std::move(rbac);
+  compileAll();
   changed();
 }
 
 void EgressPolicySet::bind(std::string_view name, policy::EgressEndpoint endpoint,
                            policy::Target target) {
   std::lock_guard lock(mu_);
-  bindings_[utf::foldCase(name)] = Binding{std::move(endpoint), std::move(target)};
+  Binding& b = bindings_[utf::foldCase(name)];
+  b = Binding{std::move(endpoint), std::move(target), std::nullopt};
+  compile(b);
   changed();
 }
 
 void EgressPolicySet::updateTarget(const policy::Target& target) {
   std::lock_guard lock(mu_);
   for (auto& [name, b] : bindings_) {
-    if (utf::equalsIgnoreCase(b.target.ref.name, target.ref.name)) b.target = target;
+    if (utf::equalsIgnoreCase(b.target.ref.name, target.ref.name)) {
+      b.target = target;
+      compile(b);
+    }
   }
   changed();
 }
@@ -34,6 +41,7 @@ void EgressPolicySet::updateTarget(const policy::Target& target) {
 void EgressPolicySet::addRoleAssignment(policy::RoleAssignment assignment) {
   std::lock_guard lock(mu_);
   rbac_.assignments.push_back(std::move(assignment));
+  compileAll();
   changed();
 }
 
@@ -44,6 +52,7 @@ bool EgressPolicySet::removeRoleAssignment(std::string_view name) {
     return utf::equalsIgnoreCase(a.name, name);
   });
   if (rbac_.assignments.size() == before) return false;
+  compileAll();
   changed();
   return true;
 }
@@ -55,7 +64,7 @@ Verdict EgressPolicySet::decide(std::string_view endpoint, uint64_t now_ns) cons
   auto it = bindings_.find(utf::foldCase(endpoint));
   if (it == bindings_.end()) return v;
   const Binding& b = it->second;
-  policy::EgressDecision d = policy::decideEgress(hub_, b.endpoint, b.target, rbac_, now_ns);
+  policy::EgressDecision d = b.compiled->decide(now_ns);
   v.bound = true;
   v.allowed = d.allowed;
   v.reason = d.reason;

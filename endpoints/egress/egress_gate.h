@@ -77,7 +77,12 @@ class EgressPolicySet {
   struct Binding {
     policy::EgressEndpoint endpoint;
     policy::Target target;
+    std::optional<policy::EgressPolicy> compiled;  // rebuilt on every change
   };
+  void compile(Binding& b) const { b.compiled.emplace(hub_, b.endpoint, b.target, rbac_); }
+  void compileAll() {
+    for (auto& [name, b] : bindings_) compile(b);
+  }
   void changed() { generation_.fetch_add(1, std::memory_order_acq_rel); }
 
   mutable std::mutex mu_;
