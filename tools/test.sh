@@ -33,7 +33,8 @@ cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DROUTESIM_SANITIZE=t
   -DROUTESIM_BUILD_BENCH=OFF
 cmake --build build-tsan --target tests/core/router/all \
   tests/endpoints/eventhubs/endpoints_eventhubs_concurrency_test \
-  tests/endpoints/servicebus/endpoints_servicebus_concurrency_test
+  tests/endpoints/servicebus/endpoints_servicebus_concurrency_test \
+  tests/endpoints/egress/endpoints_egress_concurrency_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -L concurrency
 
