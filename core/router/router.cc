@@ -259,6 +259,12 @@ SubmitResult Router::submitFrom(size_t worker, const message::Message& message,
   return submitTo(workers_[worker].get(), message, ingress_ns);
 }
 
+void Router::countRejectedAtIngress(uint64_t count) {
+  metrics::WorkerMetrics& m = *metrics_.back();  // the slot shared by non-worker threads
+  m.ingress_attempts.addShared(count);
+  m.ingress_rejected.addShared(count);
+}
+
 SubmitResult Router::submitTo(Worker* producer, const message::Message& message,
                               uint64_t ingress_ns) {
   metrics::WorkerMetrics& m = producer ? *producer->metrics : *metrics_.back();

@@ -106,6 +106,11 @@ class Router {
   // with nothing in flight), or until the router is destroyed.
   SubmitResult processInline(const message::Message& message, uint64_t ingress_ns);
 
+  // Counts `count` messages the hub refused before they reached the router, by a decision made
+  // outside it (the ingress network policy: a client refused with 401 still attempted to send):
+  // d2c.telemetry.ingress.allProtocol and the rejected count grow, success does not. Any thread.
+  void countRejectedAtIngress(uint64_t count = 1);
+
   // Blocks until every accepted message reached a terminal outcome (threaded mode); in inline
   // mode, tries queued deliveries again.
   void drain();

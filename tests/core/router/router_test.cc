@@ -168,6 +168,25 @@ TEST_F(RouterInlineTest, MetricsCountIngressEgressOrphanedAndInvalid) {
   EXPECT_TRUE(router->checkConservation().ok());
 }
 
+// Clients the ingress policy refuses (401 before any message is accepted) count as attempts,
+// not successes, and conservation still holds over what was accepted.
+TEST_F(RouterInlineTest, RejectedAtIngressCountsAttemptsNotSuccess) {
+  BuiltTable built = buildTable(kStandardRouting);
+  auto router = makeRouter(built);
+  ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d1", 1)), router->now()),
+            SubmitResult::kAccepted);
+  router->countRejectedAtIngress(3);
+  metrics::MetricsSnapshot m = router->metrics();
+  EXPECT_EQ(m.ingress_attempts, 4u);
+  EXPECT_EQ(m.ingress_accepted, 1u);
+  EXPECT_EQ(m.ingress_rejected, 3u);
+  std::map<std::string, double> names = metricMap(*router);
+  EXPECT_EQ(names["d2c.telemetry.ingress.allProtocol"], 4);
+  EXPECT_EQ(names["d2c.telemetry.ingress.success"], 1);
+  Status conservation = router->checkConservation();
+  EXPECT_TRUE(conservation.ok()) << conservation.error().message();
+}
+
 TEST_F(RouterInlineTest, RoutingDeliveriesSplitBySourceAndReason) {
   BuiltTable built = buildTable(kStandardRouting);
   auto router = makeRouter(built);
