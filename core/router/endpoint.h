@@ -29,6 +29,7 @@ struct OutboundMessage {
   uint16_t table_endpoint = 0;                 // the endpoint's index in `table`
   uint16_t partition = 0;                      // built-in endpoint: the device's partition
   bool fallback = false;
+  bool retried = false;  // refused before: this delivery is a retry (endpoints count once)
 };
 
 // IoT Hub's last-known-error values for endpoints (reference §4).

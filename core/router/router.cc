@@ -518,6 +518,7 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   } else {
     // What was not delivered (refused, or not attempted behind a probe) goes first next time.
     slot.retry.assign(batch.begin() + static_cast<ptrdiff_t>(delivered), batch.end());
+    for (OutboundMessage& m : slot.retry) m.retried = true;
   }
   publishRetry();
   return delivered;

@@ -75,28 +75,33 @@ Verdict EgressPolicySet::decide(std::string_view endpoint, uint64_t now_ns) cons
   return v;
 }
 
-void EgressPolicySet::recordDenial(std::string_view endpoint, const Verdict& verdict,
-                                   size_t messages, uint64_t now_ns) {
-  std::lock_guard lock(denials_mu_);
-  std::string_view reason = policy::egressReasonName(verdict.reason);
-  for (DenialRecord& r : denials_) {
-    if (r.endpoint == endpoint && r.target == verdict.target && r.reason == reason &&
-        r.code == verdict.error.code) {
-      ++r.attempts;
-      r.messages += messages;
-      r.last_ns = now_ns;
-      r.explanation = verdict.explanation;
-      return;
-    }
-  }
-  denials_.push_back({std::string(endpoint), verdict.target, verdict.error.status,
-                      std::string(verdict.error.code), std::string(reason), verdict.explanation, 1,
-                      messages, now_ns, now_ns});
+void EgressPolicySet::setLedger(std::shared_ptr<policy::DenialLedger> ledger) {
+  std::lock_guard lock(mu_);
+  ledger_ = std::move(ledger);
 }
 
-std::vector<DenialRecord> EgressPolicySet::denials() const {
-  std::lock_guard lock(denials_mu_);
-  return denials_;
+void EgressPolicySet::recordDenial(std::string_view endpoint, const Verdict& verdict,
+                                   size_t messages, uint64_t now_ns) {
+  std::shared_ptr<policy::DenialLedger> ledger;
+  {
+    std::lock_guard lock(mu_);
+    ledger = ledger_;
+  }
+  ledger->record(policy::DenialKind::kEgress, endpoint, verdict.target, verdict.error,
+                 policy::egressReasonName(verdict.reason), verdict.explanation, messages, now_ns);
+}
+
+std::vector<policy::Denial> EgressPolicySet::denials() const {
+  std::shared_ptr<policy::DenialLedger> ledger;
+  {
+    std::lock_guard lock(mu_);
+    ledger = ledger_;
+  }
+  std::vector<policy::Denial> out;
+  for (policy::Denial& d : ledger->snapshot()) {
+    if (d.kind == policy::DenialKind::kEgress) out.push_back(std::move(d));
+  }
+  return out;
 }
 
 EgressGateEndpoint::EgressGateEndpoint(std::unique_ptr<router::Endpoint> inner, std::string name,
@@ -108,7 +113,9 @@ router::DeliveryReport EgressGateEndpoint::deliver(std::span<const router::Outbo
   if (!cached_ || cached_->generation != policy_->generation() || now >= cached_->changes_at_ns)
     cached_ = policy_->decide(name_, now);
   if (!cached_->bound || cached_->allowed) return inner_->deliver(batch);
-  policy_->recordDenial(name_, *cached_, batch.size(), now);
+  size_t first_refusals = 0;  // messages affected: each counted at its first refusal only
+  for (const router::OutboundMessage& m : batch) first_refusals += m.retried ? 0 : 1;
+  policy_->recordDenial(name_, *cached_, first_refusals, now);
   std::string detail;
   if (cached_->error.status) detail = std::to_string(*cached_->error.status) + " ";
   detail += std::string(cached_->error.code) + ": " + cached_->error.message;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/common/clock.h"
+#include "core/policy/denial_ledger.h"
 #include "core/policy/egress.h"
 #include "core/router/endpoint.h"
 
@@ -34,22 +35,6 @@ struct Verdict {
   std::string explanation;
   uint64_t changes_at_ns = UINT64_MAX;
   uint64_t generation = 0;
-};
-
-// A denial as the report lists it: per (endpoint, target, code, reason), with how many delivery
-// attempts were refused and how many messages those attempts carried (a retried message counts
-// once per refused attempt).
-struct DenialRecord {
-  std::string endpoint;
-  std::string target;
-  std::optional<int> status;
-  std::string code;
-  std::string reason;
-  std::string explanation;
-  uint64_t attempts = 0;
-  uint64_t messages = 0;
-  uint64_t first_ns = 0;
-  uint64_t last_ns = 0;
 };
 
 // The hub, its endpoints' egress settings and targets, and RBAC. Thread-safe: the scenario's
@@ -69,9 +54,11 @@ class EgressPolicySet {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   Verdict decide(std::string_view endpoint, uint64_t now_ns) const;
 
+  // Egress denials go to `ledger` (shared with ingress in a run); by default to the set's own.
+  void setLedger(std::shared_ptr<policy::DenialLedger> ledger);
   void recordDenial(std::string_view endpoint, const Verdict& verdict, size_t messages,
                     uint64_t now_ns);
-  std::vector<DenialRecord> denials() const;
+  std::vector<policy::Denial> denials() const;
 
  private:
   struct Binding {
@@ -90,8 +77,7 @@ class EgressPolicySet {
   policy::RbacState rbac_;
   std::map<std::string, Binding> bindings_;  // by folded endpoint name
   std::atomic<uint64_t> generation_{1};
-  mutable std::mutex denials_mu_;
-  std::vector<DenialRecord> denials_;
+  std::shared_ptr<policy::DenialLedger> ledger_ = std::make_shared<policy::DenialLedger>();
 };
 
 // Wraps `inner`: deliveries pass the endpoint's cached verdict; a denial refuses the whole

@@ -1,5 +1,7 @@
 #include "core/policy/ingress.h"
 
+#include "core/policy/denial_ledger.h"
+
 #include <gtest/gtest.h>
 
 namespace routesim::policy {
@@ -198,6 +200,34 @@ TEST(NetworkRuleSetsTest, OnPremisesClientOnThePublicPathIsSeenByItsPublicAddres
   EXPECT_TRUE(policy.decide(c, TlsVersion::k1_2).allowed);
   c.public_ip.reset();
   EXPECT_FALSE(policy.decide(c, TlsVersion::k1_2).allowed);
+}
+
+// What the run's report lists: one entry per (kind, source, target, code, reason).
+TEST_F(SeedIngressTest, DenialsAreCountedPerGroupCodeAndReason) {
+  DenialLedger ledger;
+  for (int i = 0; i < 3; ++i) {
+    IngressDecision d = decide(plant(false));
+    ASSERT_FALSE(d.allowed);
+    ledger.record(DenialKind::kIngress, "plant-7-sensors", "contoso-hub",
+                  IngressPolicy::azureError(d), ingressReasonName(d.reason),
+                  policy_->explain(d, plant(false), TlsVersion::k1_2), 10, 100u * i);
+  }
+  IngressDecision tls = decide(plant(true), TlsVersion::k1_0);
+  ledger.record(DenialKind::kIngress, "plant-7-sensors", "contoso-hub",
+                IngressPolicy::azureError(tls), ingressReasonName(tls.reason),
+                policy_->explain(tls, plant(true), TlsVersion::k1_0), 1, 500);
+  std::vector<Denial> all = ledger.snapshot();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(denialKindName(all[0].kind), "ingress");
+  EXPECT_EQ(all[0].status, 401);
+  EXPECT_EQ(all[0].code, "IotHubUnauthorizedAccess");
+  EXPECT_EQ(all[0].reason, "publicNetworkAccessDisabled");
+  EXPECT_EQ(all[0].count, 30u);
+  EXPECT_EQ(all[0].attempts, 3u);
+  EXPECT_EQ(all[0].first_ns, 0u);
+  EXPECT_EQ(all[0].last_ns, 200u);
+  EXPECT_EQ(all[1].status, std::nullopt);
+  EXPECT_EQ(all[1].reason, "tlsBelowMinimum");
 }
 
 }  // namespace

@@ -102,7 +102,7 @@ TEST(EgressGateConcurrencyTest, VerdictsFollowChangesMadeWhileDelivering) {
   }
   EXPECT_GT(accepted.load(), 0u);
   uint64_t recorded = 0;
-  for (const DenialRecord& d : set->denials()) recorded += d.attempts;
+  for (const policy::Denial& d : set->denials()) recorded += d.attempts;
   EXPECT_EQ(recorded, refused.load());
 }
 

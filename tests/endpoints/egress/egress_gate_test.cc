@@ -108,6 +108,7 @@ TEST_F(EgressGateTest, MissingRoleRefusesWithStoragesErrorAndTheEndpointTurnsUnh
   BuiltTable built = buildTable(kRoutes);
   auto router = makeRouter(built);
   send(*router, 6);
+  runFor(*router, 5 * kMin);  // retried a few times
   EXPECT_EQ(delivered(*router, "hot"), 6u);
   EXPECT_EQ(delivered(*router, "cold"), 0u);
   router::EndpointHealthReport h = health(*router, "cold");
@@ -116,15 +117,17 @@ TEST_F(EgressGateTest, MissingRoleRefusesWithStoragesErrorAndTheEndpointTurnsUnh
   EXPECT_EQ(h.last_known_error_detail,
             "403 AuthorizationPermissionMismatch: This request is not authorized to perform this "
             "operation using this permission.");
-  std::vector<DenialRecord> denials = policy_->denials();
+  std::vector<policy::Denial> denials = policy_->denials();
   ASSERT_EQ(denials.size(), 1u);
-  EXPECT_EQ(denials[0].endpoint, "cold");
+  EXPECT_EQ(denials[0].source, "cold");
   EXPECT_EQ(denials[0].target, "contosocold");
   EXPECT_EQ(denials[0].status, 403);
   EXPECT_EQ(denials[0].code, "AuthorizationPermissionMismatch");
   EXPECT_EQ(denials[0].reason, "roleMissing");
   EXPECT_NE(denials[0].explanation.find("Storage Blob Data Contributor"), std::string::npos);
-  EXPECT_GE(denials[0].attempts, 1u);
+  EXPECT_GE(denials[0].attempts, 3u);
+  EXPECT_EQ(denials[0].count, 6u);  // each message counted once, however often it is retried
+  EXPECT_EQ(denials[0].kind, policy::DenialKind::kEgress);
 }
 
 TEST_F(EgressGateTest, RoleGrantedOnTheTimelineWorksAfterPropagationAndNothingIsLost) {
