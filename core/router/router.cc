@@ -453,15 +453,18 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
     size_t want = options_.batch_size - batch.size();
     size_t before = batch.size();
     batch.resize(before + want);
-    // This worker's own deliveries first: they are in its cache, and taking them costs no
-    // cross-core traffic. Others' only when it has none (so nobody's wait on a full queue
-    // depends on its producer coming back). Either way one deliverer at a time per endpoint
-    // and FIFO per producer keep every device's order.
+    // Up to half the batch from this worker's own deliveries (in its cache: no cross-core
+    // traffic), the rest from the queue as a whole, which favours the longest backlog: a
+    // slot's owner drains every producer, and none starves behind the owner's own traffic.
+    // One deliverer at a time per endpoint and FIFO per producer keep every device's order.
     auto first = batch.begin() + static_cast<ptrdiff_t>(before);
     if (const auto& token = w.endpoint_tokens[slot.index]) {
-      from_queue = slot.queue.try_dequeue_bulk_from_producer(*token, first, want);
+      from_queue = slot.queue.try_dequeue_bulk_from_producer(*token, first, (want + 1) / 2);
     }
-    if (from_queue == 0) from_queue = slot.queue.try_dequeue_bulk(first, want);
+    if (from_queue < want) {
+      from_queue += slot.queue.try_dequeue_bulk(first + static_cast<ptrdiff_t>(from_queue),
+                                                want - from_queue);
+    }
     batch.resize(before + from_queue);
     slot.size.fetch_sub(static_cast<int64_t>(from_queue), std::memory_order_acq_rel);
   }
@@ -524,22 +527,30 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   return delivered;
 }
 
-size_t Router::drainEndpoints(Worker& w) {
+size_t Router::drainEndpoints(Worker& w, bool help) {
   size_t count = slot_count_.load(std::memory_order_acquire);
   size_t total = 0;
+  const size_t workers = workers_.size();
+  const bool all = help || workers <= 1 || stopping_.load(std::memory_order_acquire);
+  const auto pressure = static_cast<int64_t>(2 * options_.batch_size);
   for (size_t k = 0; k < count; ++k) {
     size_t s = (w.drain_cursor + k) % count;
     EndpointSlot& slot = *slots_[s];
-    if (slot.size.load(std::memory_order_acquire) <= 0 &&
-        slot.retry_size.load(std::memory_order_acquire) == 0) {
-      continue;
-    }
+    int64_t queued = slot.size.load(std::memory_order_acquire);
+    if (queued <= 0 && slot.retry_size.load(std::memory_order_acquire) == 0) continue;
+    if (!all && s % workers != w.index && queued < pressure) continue;
     // A failing endpoint waits out its backoff; the queue holds its messages meanwhile.
     uint64_t wait_until = slot.wait_until_ns.load(std::memory_order_acquire);
     if (wait_until != 0 && clock_->nowNs() < wait_until) continue;
     bool expected = false;
     if (!slot.claimed.compare_exchange_strong(expected, true, std::memory_order_acquire)) continue;
-    total += deliverFrom(w, slot);
+    // Take what every producer queued since last time (up to a bound), so a slot drained by
+    // its owner alone does not fall behind producers on several workers.
+    for (size_t round = 0; round < workers; ++round) {
+      size_t n = deliverFrom(w, slot);
+      total += n;
+      if (n < options_.batch_size || slot.size.load(std::memory_order_acquire) <= 0) break;
+    }
     slot.claimed.store(false, std::memory_order_release);
   }
   w.drain_cursor = count ? (w.drain_cursor + 1) % count : 0;
@@ -553,7 +564,7 @@ void Router::workerLoop(size_t index) {
     size_t work = 0;
     if (source_ != nullptr && !source_->exhausted()) work += source_->produce(index, *this);
     work += routeBatch(w);
-    work += drainEndpoints(w);
+    work += drainEndpoints(w, /*help=*/false);
     if (work != 0) {
       backoff.reset();
       continue;

@@ -155,7 +155,11 @@ class Router {
   SubmitResult submitTo(Worker* producer, const message::Message& message, uint64_t ingress_ns);
   void workerLoop(size_t index);
   size_t routeBatch(Worker& w);
-  size_t drainEndpoints(Worker& w);
+  // Delivers what endpoint queues hold. With `help` false (a worker's own loop) a worker takes
+  // only the slots it owns (slot index modulo the worker count), other slots when their queue
+  // is a quarter full, and every slot once the router is stopping: workers do not contend for
+  // the same endpoints. Waiting for room (backpressure) and inline mode help with every slot.
+  size_t drainEndpoints(Worker& w, bool help = true);
   template <typename F>
   void forEachSlotClaimed(F&& f) const;
   size_t deliverFrom(Worker& w, EndpointSlot& slot);
