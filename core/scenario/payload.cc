@@ -62,6 +62,90 @@ VariableSet VariableSet::fromSpecs(std::vector<VariableSpec> specs) {
   return s;
 }
 
+std::optional<VariableSpec> readVariableSpec(const json::Value& item, const std::string& at,
+                                             ConfigIssues& issues,
+                                             std::optional<std::string> name) {
+  ObjectReader r(item, at, issues);
+  if (!r.ok()) return std::nullopt;
+  VariableSpec v;
+  size_t errors = issues.errorCount();
+  if (!name) {
+    name = r.string("name", /*required=*/true);
+    const json::Value* name_value = item.find("name");
+    if (name && !validName(*name)) {
+      issues.error(
+          r.pathOf("name"), "InvalidVariable",
+          "a variable name is letters, digits and '_' (it is written $." + *name + " in templates)",
+          name_value->offset());
+    }
+  }
+  if (name) v.name = *name;
+  v.random = r.boolean("random").value_or(false);
+  v.random_double = r.boolean("randomDouble").value_or(false);
+  v.sequence = r.boolean("sequence").value_or(false);
+  v.min = number(r, "min", issues);
+  v.max = number(r, "max", issues);
+  v.step = number(r, "step", issues);
+  if (auto n = r.integer("customLengthString", 0, 1 << 20))
+    v.custom_length_string = static_cast<uint32_t>(*n);
+  if (const json::Value* values = r.array("values")) {
+    size_t k = 0;
+    for (const json::Value& x : values->items()) {
+      std::string xpath = r.pathOf("values") + "[" + std::to_string(k++) + "]";
+      if (x.is(json::Type::kString)) {
+        v.values.push_back(std::string(x.text()));
+      } else if (x.is(json::Type::kNumber) || x.is(json::Type::kBool)) {
+        std::string text;
+        x.writeCompact(text);
+        v.values.push_back(std::move(text));
+      } else {
+        issues.error(xpath, "InvalidVariable", "expected a string, number or boolean", x.offset());
+      }
+    }
+    if (v.values.empty()) {
+      issues.error(r.pathOf("values"), "InvalidVariable", "values needs at least one entry",
+                   values->offset());
+    }
+  }
+  if (const json::Value* weights = r.array("weights")) {
+    double total = 0;
+    for (const json::Value& w : weights->items()) {
+      if (!w.is(json::Type::kNumber) || !(w.number() >= 0)) {
+        issues.error(r.pathOf("weights"), "InvalidVariable", "weights are non-negative numbers",
+                     w.offset());
+        break;
+      }
+      v.weights.push_back(w.number());
+      total += w.number();
+    }
+    if (v.weights.size() != v.values.size() || !(total > 0)) {
+      issues.error(r.pathOf("weights"), "InvalidVariable",
+                   "weights needs one non-negative number per entry of values, not all zero",
+                   weights->offset());
+      v.weights.clear();
+    }
+  }
+  int kinds = (v.random ? 1 : 0) + (v.random_double ? 1 : 0) + (v.custom_length_string ? 1 : 0) +
+              (v.values.empty() ? 0 : 1);
+  if (kinds > 1) {
+    issues.error(at, "InvalidVariable",
+                 "a variable is one of random, randomDouble, customLengthString or values",
+                 item.offset());
+  }
+  if (v.sequence && v.values.empty()) {
+    issues.error(at, "InvalidVariable", "sequence needs values", item.offset());
+  }
+  if (v.min && v.max && *v.max < *v.min) {
+    issues.error(r.pathOf("max"), "InvalidVariable", "max is below min", item.offset());
+  }
+  if (v.step && *v.step == 0) {
+    issues.error(r.pathOf("step"), "InvalidVariable", "step must not be 0", item.offset());
+  }
+  r.warnUnknownKeys();
+  if (issues.errorCount() != errors) return std::nullopt;
+  return v;
+}
+
 VariableSet VariableSet::read(const json::Value* variables, const std::string& path,
                               ConfigIssues& issues) {
   VariableSet set;
@@ -74,87 +158,15 @@ VariableSet VariableSet::read(const json::Value* variables, const std::string& p
   size_t index = 0;
   for (const json::Value& item : variables->items()) {
     std::string at = path + "[" + std::to_string(index++) + "]";
-    ObjectReader r(item, at, issues);
-    if (!r.ok()) continue;
-    VariableSpec v;
-    size_t errors = issues.errorCount();
-    std::optional<std::string> name = r.string("name", /*required=*/true);
-    const json::Value* name_value = item.find("name");
-    if (name && !validName(*name)) {
-      issues.error(
-          r.pathOf("name"), "InvalidVariable",
-          "a variable name is letters, digits and '_' (it is written $." + *name + " in templates)",
-          name_value->offset());
-    } else if (name && (set.find(*name) >= 0 || Builtins::isBuiltin(*name))) {
-      issues.error(r.pathOf("name"), "DuplicateVariable",
-                   "variable '" + *name + "' is defined twice or shadows a built-in",
-                   name_value->offset());
+    std::optional<VariableSpec> v = readVariableSpec(item, at, issues, std::nullopt);
+    if (!v) continue;
+    if (set.find(v->name) >= 0 || Builtins::isBuiltin(v->name)) {
+      issues.error(at + ".name", "DuplicateVariable",
+                   "variable '" + v->name + "' is defined twice or shadows a built-in",
+                   item.find("name")->offset());
+      continue;
     }
-    if (name) v.name = *name;
-    v.random = r.boolean("random").value_or(false);
-    v.random_double = r.boolean("randomDouble").value_or(false);
-    v.sequence = r.boolean("sequence").value_or(false);
-    v.min = number(r, "min", issues);
-    v.max = number(r, "max", issues);
-    v.step = number(r, "step", issues);
-    if (auto n = r.integer("customLengthString", 0, 1 << 20))
-      v.custom_length_string = static_cast<uint32_t>(*n);
-    if (const json::Value* values = r.array("values")) {
-      size_t k = 0;
-      for (const json::Value& x : values->items()) {
-        std::string xpath = r.pathOf("values") + "[" + std::to_string(k++) + "]";
-        if (x.is(json::Type::kString)) {
-          v.values.push_back(std::string(x.text()));
-        } else if (x.is(json::Type::kNumber) || x.is(json::Type::kBool)) {
-          std::string text;
-          x.writeCompact(text);
-          v.values.push_back(std::move(text));
-        } else {
-          issues.error(xpath, "InvalidVariable", "expected a string, number or boolean",
-                       x.offset());
-        }
-      }
-      if (v.values.empty()) {
-        issues.error(r.pathOf("values"), "InvalidVariable", "values needs at least one entry",
-                     values->offset());
-      }
-    }
-    if (const json::Value* weights = r.array("weights")) {
-      double total = 0;
-      for (const json::Value& w : weights->items()) {
-        if (!w.is(json::Type::kNumber) || !(w.number() >= 0)) {
-          issues.error(r.pathOf("weights"), "InvalidVariable", "weights are non-negative numbers",
-                       w.offset());
-          break;
-        }
-        v.weights.push_back(w.number());
-        total += w.number();
-      }
-      if (v.weights.size() != v.values.size() || !(total > 0)) {
-        issues.error(r.pathOf("weights"), "InvalidVariable",
-                     "weights needs one non-negative number per entry of values, not all zero",
-                     weights->offset());
-        v.weights.clear();
-      }
-    }
-    int kinds = (v.random ? 1 : 0) + (v.random_double ? 1 : 0) + (v.custom_length_string ? 1 : 0) +
-                (v.values.empty() ? 0 : 1);
-    if (kinds > 1) {
-      issues.error(at, "InvalidVariable",
-                   "a variable is one of random, randomDouble, customLengthString or values",
-                   item.offset());
-    }
-    if (v.sequence && v.values.empty()) {
-      issues.error(at, "InvalidVariable", "sequence needs values", item.offset());
-    }
-    if (v.min && v.max && *v.max < *v.min) {
-      issues.error(r.pathOf("max"), "InvalidVariable", "max is below min", item.offset());
-    }
-    if (v.step && *v.step == 0) {
-      issues.error(r.pathOf("step"), "InvalidVariable", "step must not be 0", item.offset());
-    }
-    r.warnUnknownKeys();
-    if (issues.errorCount() == errors) set.specs_.push_back(std::move(v));
+    set.specs_.push_back(std::move(*v));
   }
   return set;
 }

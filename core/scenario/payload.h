@@ -58,6 +58,11 @@ struct MessageContext {
   uint64_t unix_ns = 0;  // virtual time since 1970-01-01T00:00:00Z
 };
 
+// Reads one variable object at `path`: its name from `name` when given (application
+// properties are keyed by name), else from its "name" member. nullopt after an error.
+std::optional<VariableSpec> readVariableSpec(const json::Value& item, const std::string& path,
+                                             ConfigIssues& issues, std::optional<std::string> name);
+
 class VariableSet {
  public:
   // Reads an array of variable objects at `path` (absent: no variables). Problems go to
