@@ -26,6 +26,16 @@ void EndpointRegistry::add(routing::EndpointKind kind, Factory factory) {
   factories_[static_cast<size_t>(kind)] = std::move(factory);
 }
 
+void EndpointRegistry::wrap(routing::EndpointKind kind, Wrapper wrapper) {
+  Factory inner = factories_[static_cast<size_t>(kind)];
+  add(kind, [inner = std::move(inner), wrapper = std::move(wrapper)](
+                std::string_view name, const routing::EndpointConfig* config) {
+    std::unique_ptr<Endpoint> endpoint =
+        inner ? inner(name, config) : std::make_unique<CountingEndpoint>();
+    return wrapper(std::move(endpoint), name, config);
+  });
+}
+
 std::unique_ptr<Endpoint> EndpointRegistry::create(routing::EndpointKind kind,
                                                    std::string_view name,
                                                    const routing::EndpointConfig* config) const {

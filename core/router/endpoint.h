@@ -107,6 +107,13 @@ class EndpointRegistry {
     const Factory& f = factories_[static_cast<size_t>(kind)];
     return f ? &f : nullptr;
   }
+  // Wraps the factory of `kind` (a counting endpoint's when none is registered): endpoints it
+  // creates are `wrap(inner, name, config)`. Decorators (fault injection, the egress policy)
+  // register this way, after the emulators.
+  using Wrapper = std::function<std::unique_ptr<Endpoint>(
+      std::unique_ptr<Endpoint> inner, std::string_view name, const routing::EndpointConfig*)>;
+  void wrap(routing::EndpointKind kind, Wrapper wrapper);
+
   // The endpoint for `name` of `kind`; `config` is null for the built-in endpoint. A kind with
   // no factory gets a counting endpoint.
   std::unique_ptr<Endpoint> create(routing::EndpointKind kind, std::string_view name,

@@ -127,18 +127,11 @@ void addEgressPolicy(router::EndpointRegistry& registry, std::shared_ptr<EgressP
   for (auto kind :
        {routing::EndpointKind::kStorage, routing::EndpointKind::kEventHubs,
         routing::EndpointKind::kServiceBusQueue, routing::EndpointKind::kServiceBusTopic}) {
-    const router::EndpointRegistry::Factory* f = registry.factory(kind);
-    router::EndpointRegistry::Factory inner =
-        f != nullptr ? *f
-                     : router::EndpointRegistry::Factory(
-                           [](std::string_view, const routing::EndpointConfig*) {
-                             return std::make_unique<router::CountingEndpoint>();
-                           });
-    registry.add(
-        kind, [inner, policy, clock](std::string_view name, const routing::EndpointConfig* config) {
-          return std::make_unique<EgressGateEndpoint>(inner(name, config), std::string(name),
-                                                      policy, clock);
-        });
+    registry.wrap(kind, [policy, clock](std::unique_ptr<router::Endpoint> inner,
+                                        std::string_view name, const routing::EndpointConfig*) {
+      return std::make_unique<EgressGateEndpoint>(std::move(inner), std::string(name), policy,
+                                                  clock);
+    });
   }
 }
 

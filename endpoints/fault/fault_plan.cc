@@ -136,18 +136,11 @@ void addFaultInjection(router::EndpointRegistry& registry, std::shared_ptr<const
   for (auto kind : {routing::EndpointKind::kBuiltIn, routing::EndpointKind::kStorage,
                     routing::EndpointKind::kEventHubs, routing::EndpointKind::kServiceBusQueue,
                     routing::EndpointKind::kServiceBusTopic}) {
-    const router::EndpointRegistry::Factory* f = registry.factory(kind);
-    router::EndpointRegistry::Factory inner =
-        f != nullptr ? *f
-                     : router::EndpointRegistry::Factory(
-                           [](std::string_view, const routing::EndpointConfig*) {
-                             return std::make_unique<router::CountingEndpoint>();
-                           });
-    registry.add(
-        kind, [inner, plan, clock](std::string_view name, const routing::EndpointConfig* config) {
-          return std::make_unique<FaultInjectingEndpoint>(inner(name, config), std::string(name),
-                                                          plan, clock);
-        });
+    registry.wrap(kind, [plan, clock](std::unique_ptr<router::Endpoint> inner,
+                                      std::string_view name, const routing::EndpointConfig*) {
+      return std::make_unique<FaultInjectingEndpoint>(std::move(inner), std::string(name), plan,
+                                                      clock);
+    });
   }
 }
 
