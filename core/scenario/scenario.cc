@@ -1,0 +1,164 @@
+#include "core/scenario/scenario.h"
+
+#include "core/common/config_reader.h"
+#include "core/common/duration.h"
+#include "core/common/json.h"
+#include "core/routing/route_table.h"
+
+namespace routesim::scenario {
+namespace {
+
+bool underResources(std::string_view path) {
+  return path.substr(0, 12) == "$.resources[" || path == "$.resources";
+}
+
+bool schemaCode(std::string_view code) {
+  return code == "InvalidType" || code == "MissingProperty" || code == "InvalidJson";
+}
+
+// "2026-01-01T00:00:00Z" -> Unix nanoseconds (UTC only, whole seconds).
+std::optional<uint64_t> parseUtcTime(std::string_view t) {
+  int y, mo, d, h, mi, s;
+  char z = 0;
+  if (std::sscanf(std::string(t).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s,
+                  &z) != 7 ||
+      z != 'Z' || t.size() != 20)
+    return std::nullopt;
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59)
+    return std::nullopt;
+  // Days from civil (Howard Hinnant's algorithm).
+  int yy = y - (mo <= 2 ? 1 : 0);
+  int era = yy / 400;
+  int yoe = yy - era * 400;
+  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return static_cast<uint64_t>(((days * 24 + h) * 60 + mi) * 60 + s) * 1000000000ULL;
+}
+
+}  // namespace
+
+LoadedScenario readScenario(std::string_view text) {
+  LoadedScenario out;
+  Scenario& sc = out.scenario;
+  ConfigIssues issues;
+  auto value = json::parse(text);
+  if (!value.ok()) {
+    out.file_issues.error("$", "InvalidJson", value.error().message(), value.error().span().offset);
+    return out;
+  }
+  const json::Value& root = *value;
+  ObjectReader r(root, "$", issues);
+  if (!r.ok()) {
+    out.file_issues = std::move(issues);
+    return out;
+  }
+  sc.name = r.string("name", /*required=*/true).value_or("");
+  sc.description = r.string("description").value_or("");
+  if (auto seed = r.integer("seed", 0, INT64_MAX)) sc.seed = static_cast<uint64_t>(*seed);
+  if (auto profile = r.string("profile")) {
+    if (auto p = policy::parseProfile(*profile)) {
+      sc.profile = *p;
+    } else {
+      issues.error("$.profile", "InvalidProfile", "expected \"current\" or \"2020-03\"",
+                   root.find("profile")->offset());
+    }
+  }
+  if (auto duration = r.string("duration", /*required=*/true)) {
+    auto d = parseIsoDuration(*duration);
+    if (!d.ok() || *d == 0 || *d == UINT64_MAX) {
+      issues.error("$.duration", "InvalidDuration",
+                   "expected a positive ISO 8601 duration such as \"PT30M\"" +
+                       (d.ok() ? std::string() : ": " + d.error().message()),
+                   root.find("duration")->offset());
+    } else {
+      sc.duration_ns = *d;
+    }
+  }
+  if (auto start = r.string("start")) {
+    if (auto t = parseUtcTime(*start)) {
+      sc.start_unix_ns = *t;
+    } else {
+      issues.error("$.start", "InvalidTime", "expected a UTC time such as \"2026-01-01T00:00:00Z\"",
+                   root.find("start")->offset());
+    }
+  }
+
+  // Resources: kept as written for redeployments on the timeline, and read into the models.
+  const json::Value* resources = r.array("resources", /*required=*/true);
+  if (resources != nullptr) {
+    int hubs = 0;
+    for (size_t i = 0; i < resources->items().size(); ++i) {
+      const json::Value& res = resources->items()[i];
+      std::string compact;
+      res.writeCompact(compact);
+      sc.resources.push_back(std::move(compact));
+      const json::Value* type = res.find("type");
+      if (type != nullptr && type->is(json::Type::kString) &&
+          type->text() == "Microsoft.Devices/IotHubs") {
+        if (hubs++ == 0) sc.hub_index = i;
+      }
+    }
+    if (hubs != 1) {
+      issues.error("$.resources", hubs == 0 ? "MissingHub" : "SeveralHubs",
+                   hubs == 0 ? "a scenario needs one Microsoft.Devices/IotHubs resource"
+                             : "a scenario has one Microsoft.Devices/IotHubs resource, not " +
+                                   std::to_string(hubs),
+                   resources->offset());
+    } else {
+      const json::Value& hub = resources->items()[sc.hub_index];
+      std::string hub_path = json::pathIndex("$.resources", sc.hub_index);
+      if (const json::Value* name = hub.find("name"); name && name->is(json::Type::kString))
+        sc.hub_name = std::string(name->text());
+      routing::RoutingLimits limits;
+      if (const json::Value* sku = hub.find("sku")) {
+        if (const json::Value* sku_name = sku->find("name");
+            sku_name && sku_name->is(json::Type::kString)) {
+          if (auto tier = routing::tierOfSku(sku_name->text()))
+            limits = routing::RoutingLimits::forTier(*tier);
+        }
+      }
+      const json::Value* props = hub.find("properties");
+      const json::Value* routing_value = props ? props->find("routing") : nullptr;
+      if (routing_value != nullptr) {
+        sc.routing = routing::readRoutingConfig(
+            *routing_value, json::pathJoin(json::pathJoin(hub_path, "properties"), "routing"),
+            limits, issues);
+        // Conditions compile when the hub is deployed: a bad one is Azure's refusal.
+        if (!issues.hasErrors()) (void)routing::RouteTable::build(sc.routing, {}, issues);
+      }
+    }
+    sc.policy = policy::readPolicyResources(*resources, "$.resources", sc.profile, issues);
+  }
+
+  std::vector<std::string> group_names;
+  if (const json::Value* devices = r.get("devices", /*required=*/true)) {
+    sc.devices = readDeviceGroups(*devices, "$.devices", sc.policy, issues);
+    for (const DeviceGroup& g : sc.devices) group_names.push_back(g.name);
+  }
+  if (const json::Value* traffic = r.get("traffic")) {
+    sc.traffic = readTraffic(*traffic, "$.traffic", group_names, issues);
+  }
+  if (const json::Value* timeline = r.get("timeline")) {
+    sc.timeline = readTimeline(*timeline, "$.timeline", sc.duration_ns, issues);
+  }
+  if (const json::Value* expect = r.get("expect")) {
+    sc.expect = readExpectations(*expect, "$.expect", sc.duration_ns, issues);
+  }
+  r.warnUnknownKeys();
+
+  // Sort: Azure's refusals under $.resources are deployment failures; the rest is the file's.
+  for (const ConfigIssue& i : issues.items()) {
+    if (i.severity == ConfigIssue::Severity::kError && underResources(i.path) &&
+        !schemaCode(i.code) && i.code != "MissingHub" && i.code != "SeveralHubs") {
+      out.deployment_errors.push_back(i);
+    } else if (i.severity == ConfigIssue::Severity::kError) {
+      out.file_issues.error(i.path, i.code, i.message, i.offset);
+    } else {
+      out.file_issues.warning(i.path, i.code, i.message, i.offset);
+    }
+  }
+  return out;
+}
+
+}  // namespace routesim::scenario
