@@ -34,6 +34,8 @@ Status readProperties(const json::Value& value, const std::string& path, Propert
   return {};
 }
 
+}  // namespace
+
 std::string encodeText(std::string_view utf8, TextEncoding encoding) {
   switch (encoding) {
     case TextEncoding::kUtf16:
@@ -45,8 +47,6 @@ std::string encodeText(std::string_view utf8, TextEncoding encoding) {
   }
   return std::string(utf8);
 }
-
-}  // namespace
 
 TextEncoding textEncodingOf(std::string_view content_encoding) {
   if (utf::equalsIgnoreCase(content_encoding, "utf-16")) return TextEncoding::kUtf16;

@@ -20,6 +20,9 @@ enum class TextEncoding : uint8_t { kUtf8, kUtf16, kUtf32 };
 // case) are little-endian without a byte-order mark; anything else, or none, is UTF-8.
 TextEncoding textEncodingOf(std::string_view content_encoding);
 
+// UTF-8 text as body bytes in `encoding` (UTF-16 / UTF-32 little-endian, no byte-order mark).
+std::string encodeText(std::string_view utf8, TextEncoding encoding);
+
 // Reads a message object. `path` is the JSON path of `value` for error messages; errors carry
 // the offending value's byte offset as their span. Unknown keys are ignored. `body` is written
 // as compact JSON and, like `bodyText`, encoded as the message's contentEncoding names.
