@@ -14,6 +14,7 @@ PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev
   libavro-dev zlib1g-dev                # Storage endpoint: Avro container files, deflate
   avro-bin python3-avro                 # tests read the Avro output back with tools we did not write
+  python3-jsonschema                    # tests validate scenario files against scenarios/schema
 )
 
 missing=()
