@@ -62,8 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // Probe the index at every block's edges and just outside them.
   for (const IpRange& b : blocks) {
-    for (uint64_t probe : {uint64_t{b.first} - 1, uint64_t{b.first}, uint64_t{b.last},
-                           uint64_t{b.last} + 1}) {
+    for (uint64_t probe :
+         {uint64_t{b.first} - 1, uint64_t{b.first}, uint64_t{b.last}, uint64_t{b.last} + 1}) {
       if (probe > 0xFFFFFFFFu) continue;
       auto a = static_cast<Ipv4>(probe);
       std::optional<uint32_t> expected;

@@ -1,8 +1,8 @@
 #include "core/policy/ingress.h"
 
-#include "core/policy/denial_ledger.h"
-
 #include <gtest/gtest.h>
+
+#include "core/policy/denial_ledger.h"
 
 namespace routesim::policy {
 namespace {
