@@ -19,6 +19,15 @@ ObjectReader::ObjectReader(const json::Value& value, std::string path, ConfigIss
   used_.assign(object_->members().size(), false);
 }
 
+uint32_t memberOffset(const json::Value& object, std::string_view key) {
+  if (object.is(json::Type::kObject)) {
+    for (const json::Member& m : object.members()) {
+      if (utf::equalsIgnoreCase(m.key, key)) return m.value->offset();
+    }
+  }
+  return object.offset();
+}
+
 const json::Value* ObjectReader::get(std::string_view key, bool required) {
   if (object_ == nullptr) return nullptr;
   const auto& members = object_->members();

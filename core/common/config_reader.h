@@ -49,6 +49,10 @@ class ObjectReader {
   std::vector<bool> used_;
 };
 
+// The byte offset of `object`'s member `key` (letter case ignored, as ObjectReader matches keys),
+// or of `object` itself when it has no such member: where an error about that member points.
+uint32_t memberOffset(const json::Value& object, std::string_view key);
+
 // Reads an array of strings; records errors for non-strings. nullopt when `value` is not an
 // array.
 std::optional<std::vector<std::string>> readStringArray(const json::Value& value,

@@ -100,16 +100,14 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
     for (const DeviceGroup& other : groups) {
       if (utf::equalsIgnoreCase(other.name, g.name)) {
         issues.error(r.pathOf("group"), "DuplicateDeviceGroup",
-                     "device group '" + g.name + "' is defined twice",
-                     item.find("group")->offset());
+                     "device group '" + g.name + "' is defined twice", memberOffset(item, "group"));
       }
     }
     if (auto count = r.integer("count", 1, 10000000)) g.count = static_cast<uint32_t>(*count);
     g.id_pattern = r.string("idPattern").value_or(g.name + "-{index}");
     std::string error;
     std::optional<Placeholder> p = findPlaceholder(g.id_pattern, error);
-    const json::Value* pattern_value = item.find("idPattern");
-    uint32_t pattern_offset = pattern_value ? pattern_value->offset() : item.offset();
+    uint32_t pattern_offset = memberOffset(item, "idPattern");
     if (!p) {
       issues.error(r.pathOf("idPattern"), "InvalidIdPattern", error, pattern_offset);
     } else if (p->at == std::string::npos && g.count > 1) {
@@ -130,7 +128,7 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
       } else {
         issues.error(r.pathOf("tlsVersion"), "InvalidTlsVersion",
                      "expected \"1.0\", \"1.1\", \"1.2\" or \"1.3\"",
-                     item.find("tlsVersion")->offset());
+                     memberOffset(item, "tlsVersion"));
       }
     }
     if (auto auth = r.string("authMethod")) {
@@ -140,7 +138,7 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
       if (!known) {
         issues.error(r.pathOf("authMethod"), "InvalidAuthMethod",
                      "expected \"sas\", \"x509Certificate\" or \"x509CA\"",
-                     item.find("authMethod")->offset());
+                     memberOffset(item, "authMethod"));
       }
       g.auth_method = *auth;
     }
@@ -156,8 +154,7 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
         subnet = network.substr(slash + 1);
         network = network.substr(0, slash);
       }
-      uint32_t network_offset =
-          loc->find("network") ? loc->find("network")->offset() : loc->offset();
+      uint32_t network_offset = memberOffset(*loc, "network");
       if (utf::equalsIgnoreCase(network, "internet")) {
         g.location.network = policy::ClientNetwork::kInternet;
       } else if (const policy::OnPremisesNetwork* onprem =
@@ -187,13 +184,13 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
       }
       if (auto range = lr.string("ipRange")) {
         auto parsed = policy::parseIpRange(*range);
-        const json::Value* rv = loc->find("ipRange");
+        uint32_t range_offset = memberOffset(*loc, "ipRange");
         if (!parsed.ok()) {
           issues.error(lr.pathOf("ipRange"), "InvalidIpRange",
                        parsed.error().message() + " (at character " +
                            std::to_string(parsed.error().span().offset + 1) + " of \"" + *range +
                            "\")",
-                       rv->offset());
+                       range_offset);
         } else {
           // Devices on a private network take addresses of that network.
           bool inside = true;
@@ -213,7 +210,7 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
             issues.error(
                 lr.pathOf("ipRange"), "IpRangeOutsideNetwork",
                 "ipRange " + *range + " is not inside network '" + network + "'s address space",
-                rv->offset());
+                range_offset);
           }
           g.ip_range = *parsed;
         }
@@ -225,7 +222,7 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
           g.location.public_ip = *ip;
         } else {
           issues.error(lr.pathOf("publicIp"), "InvalidIp", ip.error().message(),
-                       loc->find("publicIp")->offset());
+                       memberOffset(*loc, "publicIp"));
         }
       }
       lr.warnUnknownKeys();

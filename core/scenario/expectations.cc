@@ -63,7 +63,7 @@ std::optional<uint64_t> readTime(ObjectReader& r, const json::Value& item, std::
                  d.ok() ? "the time " + *text + " comes after the scenario's duration " +
                               formatIsoDuration(duration_ns)
                         : "expected an ISO 8601 duration from the start: " + d.error().message(),
-                 item.find(key)->offset());
+                 memberOffset(item, key));
     return std::nullopt;
   }
   return *d;
@@ -135,7 +135,7 @@ std::vector<Expectation> readExpectations(const json::Value& expect, const std::
       e.denial_kind = dr.string("kind");
       if (e.denial_kind && *e.denial_kind != "ingress" && *e.denial_kind != "egress") {
         issues.error(dr.pathOf("kind"), "InvalidExpectation", "expected \"ingress\" or \"egress\"",
-                     denial->find("kind")->offset());
+                     memberOffset(*denial, "kind"));
       }
       e.source = dr.string("source");
       e.target = dr.string("target");
@@ -159,7 +159,7 @@ std::vector<Expectation> readExpectations(const json::Value& expect, const std::
       e.kind = Kind::kDeployment;
       if (*deployment != "succeeds" && *deployment != "fails") {
         issues.error(r.pathOf("deployment"), "InvalidExpectation",
-                     "expected \"succeeds\" or \"fails\"", item.find("deployment")->offset());
+                     "expected \"succeeds\" or \"fails\"", memberOffset(item, "deployment"));
       }
       e.deployment_succeeds = *deployment == "succeeds";
       e.code = r.string("code");
@@ -179,7 +179,7 @@ std::vector<Expectation> readExpectations(const json::Value& expect, const std::
         if (!known) {
           issues.error(r.pathOf("health"), "InvalidExpectation",
                        "expected healthy, unhealthy, degraded, dead or unknown",
-                       item.find("health")->offset());
+                       memberOffset(item, "health"));
         }
         e.at_ns = readTime(r, item, "at", duration_ns, issues).value_or(duration_ns);
       } else {

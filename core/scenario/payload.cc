@@ -71,12 +71,11 @@ std::optional<VariableSpec> readVariableSpec(const json::Value& item, const std:
   size_t errors = issues.errorCount();
   if (!name) {
     name = r.string("name", /*required=*/true);
-    const json::Value* name_value = item.find("name");
     if (name && !validName(*name)) {
       issues.error(
           r.pathOf("name"), "InvalidVariable",
           "a variable name is letters, digits and '_' (it is written $." + *name + " in templates)",
-          name_value->offset());
+          memberOffset(item, "name"));
     }
   }
   if (name) v.name = *name;
@@ -163,7 +162,7 @@ VariableSet VariableSet::read(const json::Value* variables, const std::string& p
     if (set.find(v->name) >= 0 || Builtins::isBuiltin(v->name)) {
       issues.error(at + ".name", "DuplicateVariable",
                    "variable '" + v->name + "' is defined twice or shadows a built-in",
-                   item.find("name")->offset());
+                   memberOffset(item, "name"));
       continue;
     }
     set.specs_.push_back(std::move(*v));

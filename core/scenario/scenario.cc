@@ -61,7 +61,7 @@ LoadedScenario readScenario(std::string_view text) {
       sc.profile = *p;
     } else {
       issues.error("$.profile", "InvalidProfile", "expected \"current\" or \"2020-03\"",
-                   root.find("profile")->offset());
+                   memberOffset(root, "profile"));
     }
   }
   if (auto duration = r.string("duration", /*required=*/true)) {
@@ -70,7 +70,7 @@ LoadedScenario readScenario(std::string_view text) {
       issues.error("$.duration", "InvalidDuration",
                    "expected a positive ISO 8601 duration such as \"PT30M\"" +
                        (d.ok() ? std::string() : ": " + d.error().message()),
-                   root.find("duration")->offset());
+                   memberOffset(root, "duration"));
     } else {
       sc.duration_ns = *d;
     }
@@ -80,7 +80,7 @@ LoadedScenario readScenario(std::string_view text) {
       sc.start_unix_ns = *t;
     } else {
       issues.error("$.start", "InvalidTime", "expected a UTC time such as \"2026-01-01T00:00:00Z\"",
-                   root.find("start")->offset());
+                   memberOffset(root, "start"));
     }
   }
 

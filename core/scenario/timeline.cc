@@ -149,12 +149,12 @@ std::vector<TimelineEvent> readTimeline(const json::Value& timeline, const std::
         issues.error(r.pathOf("at"), "InvalidDuration",
                      "expected an ISO 8601 duration from the start, such as \"PT10M\": " +
                          d.error().message(),
-                     item.find("at")->offset());
+                     memberOffset(item, "at"));
       } else if (*d > duration_ns) {
         issues.error(r.pathOf("at"), "EventAfterEnd",
                      "the event at " + *when + " comes after the scenario's duration " +
                          formatIsoDuration(duration_ns),
-                     item.find("at")->offset());
+                     memberOffset(item, "at"));
       } else {
         e.at_ns = *d;
       }
@@ -173,7 +173,7 @@ std::vector<TimelineEvent> readTimeline(const json::Value& timeline, const std::
         for (const ActionName& n : kActions)
           names += (names.empty() ? "" : ", ") + std::string(n.name);
         issues.error(r.pathOf("action"), "InvalidAction", "expected one of " + names,
-                     item.find("action")->offset());
+                     memberOffset(item, "action"));
       }
     }
     if (known) {
@@ -211,7 +211,7 @@ std::vector<TimelineEvent> readTimeline(const json::Value& timeline, const std::
               issues.error(
                   r.pathOf("path"), "InvalidPath",
                   "expected a dotted property path such as \"properties.publicNetworkAccess\"",
-                  item.find("path")->offset());
+                  memberOffset(item, "path"));
             }
           }
           if (const json::Value* value = r.get("value", true)) value->writeCompact(e.json);

@@ -46,7 +46,7 @@ std::optional<uint64_t> readDuration(ObjectReader& r, const json::Value& object,
   if (!d.ok()) {
     issues.error(r.pathOf(key), "InvalidDuration",
                  "expected an ISO 8601 duration such as \"PT10M\": " + d.error().message(),
-                 object.find(key)->offset());
+                 memberOffset(object, key));
     return std::nullopt;
   }
   return *d;
@@ -120,7 +120,7 @@ std::vector<TrafficSpec> readTraffic(const json::Value& traffic, const std::stri
       for (const std::string& g : groups) known = known || utf::equalsIgnoreCase(g, *group);
       if (!known) {
         issues.error(r.pathOf("group"), "UnknownDeviceGroup",
-                     "no device group is named '" + *group + "'", item.find("group")->offset());
+                     "no device group is named '" + *group + "'", memberOffset(item, "group"));
       }
     }
     std::string kind = r.string("kind").value_or("telemetry");
@@ -135,7 +135,7 @@ std::vector<TrafficSpec> readTraffic(const json::Value& traffic, const std::stri
     } else {
       issues.error(r.pathOf("kind"), "InvalidTrafficKind",
                    "expected \"telemetry\", \"twinChange\", \"lifecycle\" or \"connectionState\"",
-                   item.find("kind")->offset());
+                   memberOffset(item, "kind"));
     }
     if (auto rate = r.string("ratePerDevice", /*required=*/true)) {
       auto parsed = parseRate(*rate);
@@ -146,7 +146,7 @@ std::vector<TrafficSpec> readTraffic(const json::Value& traffic, const std::stri
                      parsed.error().message() + " (at character " +
                          std::to_string(parsed.error().span().offset + 1) + " of \"" + *rate +
                          "\")",
-                     item.find("ratePerDevice")->offset());
+                     memberOffset(item, "ratePerDevice"));
       }
     }
     if (auto start = readDuration(r, item, "start", issues)) t.start_ns = *start;

@@ -107,6 +107,32 @@ TEST(ScenarioTest, SchemaErrorsAreFileErrorsWithPaths) {
   EXPECT_EQ(not_json.file_issues.items()[0].code, "InvalidJson");
 }
 
+// Keys match ignoring letter case, as ARM matches them; errors about such keys still point at
+// their values (scenario_fuzz found a null dereference here).
+TEST(ScenarioTest, KeysInOtherLetterCaseAreReadAndLocated) {
+  std::string text = seedScenario();
+  size_t traffic = text.find("\"traffic\"");
+  size_t at = text.find("\"group\": \"plant-7-sensors\"", traffic);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 26, "\"GROUP\": \"nobody\"");
+  text = replaced(text, R"("tlsVersion": "1.2")", R"("TLSVersion": "9")");
+  LoadedScenario loaded = readScenario(text);
+  ASSERT_FALSE(loaded.fileOk());
+  bool group = false;
+  bool tls = false;
+  for (const ConfigIssue& i : loaded.file_issues.items()) {
+    if (i.path == "$.traffic[0].group") {
+      group = true;
+      EXPECT_EQ(text.substr(i.offset, 8), "\"nobody\"");
+    }
+    if (i.path == "$.devices[0].tlsVersion") {
+      tls = true;
+      EXPECT_EQ(text.substr(i.offset, 3), "\"9\"");
+    }
+  }
+  EXPECT_TRUE(group && tls) << loaded.file_issues.format("x", text);
+}
+
 TEST(ScenarioTest, UnknownTopLevelKeysAreWarnings) {
   std::string text = replaced(seedScenario(), R"("seed": 42)", R"("seed": 42, "sead": 1)");
   LoadedScenario loaded = readScenario(text);
