@@ -99,30 +99,57 @@ bool isHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// A raw string token "..." (stage 1 already checked quotes and UTF-8): escapes and control
-// characters, which simdjson only checks when it unescapes.
-bool validStringToken(std::string_view t) {
-  if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
-  for (size_t i = 1; i + 1 < t.size(); ++i) {
+unsigned hex4(const char* p) {
+  unsigned v = 0;
+  for (int k = 0; k < 4; ++k) {
+    char c = p[k];
+    unsigned d =
+        c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a') + 10;
+    v = v << 4 | d;
+  }
+  return v;
+}
+
+// The content of a string token, between its quotes (stage 1 already checked the quotes and
+// UTF-8): the escapes and control characters that simdjson only checks when it unescapes,
+// with its rules, so a string reads the same whether or not a path reads it. A \u escape of a
+// high surrogate must be followed by one of a low surrogate; a lone low surrogate is an error.
+bool validStringContent(std::string_view t) {
+  auto hexAt = [&](size_t i) {  // four hex digits at t[i..i+3]
+    return i + 4 <= t.size() && isHex(t[i]) && isHex(t[i + 1]) && isHex(t[i + 2]) &&
+           isHex(t[i + 3]);
+  };
+  for (size_t i = 0; i < t.size(); ++i) {
     auto c = static_cast<unsigned char>(t[i]);
     if (c < 0x20) return false;
-    if (c == '\\') {
-      char e = t[i + 1];
-      if (e == 'u') {
-        if (i + 5 >= t.size() || !isHex(t[i + 2]) || !isHex(t[i + 3]) || !isHex(t[i + 4]) ||
-            !isHex(t[i + 5])) {
-          return false;
-        }
-        i += 5;
-      } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' ||
-                 e == 'r' || e == 't') {
-        ++i;
-      } else {
-        return false;
+    if (c != '\\') continue;
+    if (i + 1 >= t.size()) return false;
+    char e = t[i + 1];
+    if (e == 'u') {
+      if (!hexAt(i + 2)) return false;
+      unsigned cp = hex4(t.data() + i + 2);
+      i += 5;
+      if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (i + 2 >= t.size() || t[i + 1] != '\\' || t[i + 2] != 'u' || !hexAt(i + 3)) return false;
+        unsigned low = hex4(t.data() + i + 3);
+        if (low < 0xDC00 || low > 0xDFFF) return false;
+        i += 6;
       }
+    } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+               e == 't') {
+      ++i;
+    } else {
+      return false;
     }
   }
   return true;
+}
+
+// A raw string token "...".
+bool validStringToken(std::string_view t) {
+  return t.size() >= 2 && t.front() == '"' && t.back() == '"' &&
+         validStringContent(t.substr(1, t.size() - 2));
 }
 
 // Parses a number token that simdjson refused (out of double range): IEEE semantics, so
@@ -154,14 +181,20 @@ struct JsonReader::Impl {
     return utf::equalsIgnoreCase(key, name);
   }
 
-  // Reads the raw key of a field without unescaping unless it has escapes.
-  static bool rawKey(od::field& field, std::string_view& key, bool& escaped) {
+  // The raw key of a field (as written, without its quotes) and whether it has escapes.
+  static std::string_view rawKey(od::field& field, bool& escaped) {
     const char* raw = field.key().raw();
-    const char* end = static_cast<const char*>(std::memchr(raw, '"', 1 << 30));
-    // A key containing \" would stop memchr early; detect any backslash before `end`.
-    escaped = std::memchr(raw, '\\', static_cast<size_t>(end - raw)) != nullptr;
-    key = std::string_view(raw, static_cast<size_t>(end - raw));
-    return true;
+    size_t n = 0;
+    escaped = false;
+    // Stage 1 checked the closing quote, so this stops inside the document.
+    while (raw[n] != '"') {
+      if (raw[n] == '\\') {
+        escaped = true;
+        ++n;
+      }
+      ++n;
+    }
+    return std::string_view(raw, n);
   }
 
   bool scalar(od::value& v, od::json_type t, JsonScalar& s) {
@@ -261,10 +294,11 @@ struct JsonReader::Impl {
       if (field_result.error()) return false;
       od::field& field = field_result.value_unsafe();
       uint32_t child = kNoNode;
+      bool escaped = false;
+      std::string_view key = rawKey(field, escaped);
+      // Every key is checked in full validation, read or not (as every string value is).
+      if (validation == Validation::kFull && !validStringContent(key)) return false;
       if (node != nullptr && !node->fields.empty()) {
-        std::string_view key;
-        bool escaped = false;
-        rawKey(field, key, escaped);
         if (escaped && field.unescaped_key().get(key)) return false;
         for (const auto& [name, id] : node->fields) {
           if (keyMatches(key, name)) {

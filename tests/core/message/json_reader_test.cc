@@ -209,6 +209,35 @@ TEST_F(JsonReaderTest, FailsOnColonAfterUnreadString) {
   EXPECT_EQ(at(site).kind, JsonKind::kString);
 }
 
+// Keys are strings too: with full validation a bad escape or a control character in any key
+// fails the document, whether or not a path reads inside it. Found by query_fuzz.
+TEST_F(JsonReaderTest, FailsOnBadKeyAnywhereWithFullValidation) {
+  uint32_t x = add("x");
+  EXPECT_FALSE(extract(R"({"a":{"\ub":[10,5]},"x":1})"));
+  EXPECT_EQ(at(x).kind, JsonKind::kUndefined);
+  EXPECT_FALSE(extract(R"({"a":[{"\q":1}],"x":1})"));
+  EXPECT_FALSE(extract("{\"a\":{\"k\x01\":1},\"x\":1}"));
+  EXPECT_FALSE(extract(R"({"\ud800":1,"x":1})"));
+  ASSERT_TRUE(extract(R"({"a":{"\u0062\"":[10,5]},"x":1})"));
+  EXPECT_EQ(at(x).kind, JsonKind::kNumber);
+  ASSERT_TRUE(extract(R"({"a":{"\ub":1},"x":1})", Validation::kPaths));
+}
+
+// simdjson's rules for surrogate escapes hold for strings no path reads, so the verdict does
+// not depend on which paths are read.
+TEST_F(JsonReaderTest, AppliesSurrogateRulesToUnreadStrings) {
+  uint32_t x = add("x");
+  for (const char* bad : {R"({"s":"\ud800","x":1})", R"({"s":"\udc00","x":1})",
+                          R"({"s":"\ud800\u0041","x":1})", R"({"s":"\ud800x","x":1})"}) {
+    EXPECT_FALSE(extract(bad)) << bad;
+  }
+  ASSERT_TRUE(extract(R"({"s":"\ud83d\ude00","x":1})"));
+  EXPECT_EQ(at(x).kind, JsonKind::kNumber);
+  uint32_t s = add("s");
+  EXPECT_FALSE(extract(R"({"s":"\ud800","x":1})"));
+  EXPECT_EQ(at(s).kind, JsonKind::kUndefined);
+}
+
 TEST_F(JsonReaderTest, FailsOnSyntaxErrorInTheValueItReads) {
   uint32_t a = add("a");
   EXPECT_FALSE(extract(R"({"a":tru})"));
