@@ -103,6 +103,8 @@ struct Message {
   // The device's (or module's) twin as JSON {"tags", "properties": {"desired", "reported"}};
   // absent when the sender has none, which makes every $twin path undefined.
   std::optional<PaddedBytes> twin;
+  // The producer's own bookkeeping (the scenario runner's message number); routing ignores it.
+  uint64_t tag = 0;
 };
 
 // Size as IoT Hub counts it (reference §1.3): body bytes + the bytes of every system-property

@@ -176,7 +176,7 @@ RbacState::Grant RbacState::find(std::span<const std::string_view> principal_nam
       }
     }
     if (!named || !a.scope.covers(target, default_subscription, default_group)) continue;
-    uint64_t effective = a.created_ns + propagation_ns;
+    uint64_t effective = a.preexisting ? 0 : a.created_ns + propagation_ns;
     if (effective < a.created_ns) effective = UINT64_MAX;  // saturate
     if (effective <= now_ns) {
       g.effective = &a;

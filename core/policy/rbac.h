@@ -68,6 +68,9 @@ struct RoleAssignment {
   const RoleDefinition* role = nullptr;
   Scope scope;
   uint64_t created_ns = 0;  // virtual time the assignment was made
+  // Made before the run began (deployed with the scenario's resources): in effect from the
+  // start, without waiting for propagation.
+  bool preexisting = false;
 };
 
 inline constexpr uint64_t kDefaultPropagationNs = 5ULL * 60 * 1000000000ULL;  // PT5M

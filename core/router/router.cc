@@ -372,6 +372,8 @@ void Router::routeOne(Worker& w, const TableState& state, const Envelope& env) {
   auto source = static_cast<size_t>(m.source);
   state.table->route(m, w.scratch, w.result, env.size);
   metrics::WorkerMetrics& mt = *w.metrics;
+  OutcomeObserver* observer = options_.observer;
+  if (observer != nullptr) observer->routed(m, w.result, clock_->nowNs());
   if (w.result.outcome == routing::RoutingResult::Outcome::kOrphaned) {
     mt.orphaned[source].add();
     w.doneWork(1);
@@ -385,6 +387,9 @@ void Router::routeOne(Worker& w, const TableState& state, const Envelope& env) {
     if (d.invalid) {
       mt.endpoints[slot].invalid[source].add();
       mt.egress_invalid.add();
+      if (observer != nullptr) {
+        observer->outcome(m, slot, OutcomeObserver::Outcome::kInvalid, clock_->nowNs());
+      }
       continue;
     }
     uint16_t partition = 0;
@@ -482,6 +487,10 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   auto dropFrom = [&](size_t first) {
     for (size_t i = first; i < batch.size(); ++i) {
       c.dropped[static_cast<size_t>(batch[i].message->source)].add();
+      if (options_.observer != nullptr) {
+        options_.observer->outcome(*batch[i].message, slot.index,
+                                   OutcomeObserver::Outcome::kDropped, t);
+      }
     }
     w.metrics->egress_dropped.add(batch.size() - first);
     w.doneWork(batch.size() - first);
@@ -506,6 +515,10 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
     c.latency.record(done_at > m.ingress_ns ? done_at - m.ingress_ns : 0);
     bytes += m.size;
     fallback += m.fallback ? 1 : 0;
+    if (options_.observer != nullptr) {
+      options_.observer->outcome(*m.message, slot.index, OutcomeObserver::Outcome::kDelivered,
+                                 done_at);
+    }
   }
   c.bytes.add(bytes);
   c.fallback.add(fallback);

@@ -47,6 +47,23 @@ class IngressSource {
   virtual bool exhausted() const = 0;
 };
 
+// Told every accepted message's outcomes, for per-message accounting (a run's message fates,
+// its trace). Called on the thread that reaches the outcome: the caller's in inline mode; any
+// worker in threaded mode, where an observer must be thread-safe. Costs one pointer test per
+// outcome when absent.
+class OutcomeObserver {
+ public:
+  enum class Outcome : uint8_t { kDelivered, kDropped, kInvalid };
+  virtual ~OutcomeObserver() = default;
+  // `message` was routed: one terminal outcome per entry of result.deliveries follows (invalid
+  // ones at once); none when it was orphaned, which is then its outcome.
+  virtual void routed(const message::Message& message, const routing::RoutingResult& result,
+                      uint64_t now_ns) = 0;
+  // One delivery's terminal outcome at endpoint slot `slot` (endpointDescriptions() order).
+  virtual void outcome(const message::Message& message, size_t slot, Outcome outcome,
+                       uint64_t at_ns) = 0;
+};
+
 enum class WhenFull : uint8_t {
   kBackpressure,  // the submitter helps drain and waits for room
   kBusy,          // submit() returns kBusy at once
@@ -60,10 +77,11 @@ struct RouterOptions {
   size_t endpoint_capacity = 1u << 16;  // deliveries queued per endpoint
   size_t batch_size = 128;              // dequeue / deliver batch
   WhenFull when_full = WhenFull::kBackpressure;
-  size_t max_endpoints = 32;        // endpoint slots (tables may add endpoints up to this)
-  uint32_t builtin_partitions = 4;  // partitions of the built-in endpoint (IoT Hub: 2-32)
-  const Clock* clock = nullptr;     // delivery retries, health and latency; null: steady clock
-  RetryPolicy retry;                // backoff, dead after an hour, probes (endpoint_health.h)
+  size_t max_endpoints = 32;            // endpoint slots (tables may add endpoints up to this)
+  uint32_t builtin_partitions = 4;      // partitions of the built-in endpoint (IoT Hub: 2-32)
+  const Clock* clock = nullptr;         // delivery retries, health and latency; null: steady clock
+  RetryPolicy retry;                    // backoff, dead after an hour, probes (endpoint_health.h)
+  OutcomeObserver* observer = nullptr;  // told every outcome (must outlive the router)
 };
 
 struct SwapStats {

@@ -80,6 +80,144 @@ policy::ClientLocation DeviceGroup::locationOf(uint32_t i) const {
   return c;
 }
 
+std::optional<DeviceGroup> readDeviceGroup(const json::Value& item, const std::string& at,
+                                           const policy::PolicyResources& resources,
+                                           ConfigIssues& issues) {
+  ObjectReader r(item, at, issues);
+  if (!r.ok()) return std::nullopt;
+  size_t errors = issues.errorCount();
+  DeviceGroup g;
+  g.path = at;
+  if (auto name = r.string("group", /*required=*/true)) g.name = *name;
+  if (auto count = r.integer("count", 1, 10000000)) g.count = static_cast<uint32_t>(*count);
+  g.id_pattern = r.string("idPattern").value_or(g.name + "-{index}");
+  std::string error;
+  std::optional<Placeholder> p = findPlaceholder(g.id_pattern, error);
+  uint32_t pattern_offset = memberOffset(item, "idPattern");
+  if (!p) {
+    issues.error(r.pathOf("idPattern"), "InvalidIdPattern", error, pattern_offset);
+  } else if (p->at == std::string::npos && g.count > 1) {
+    issues.error(r.pathOf("idPattern"), "InvalidIdPattern",
+                 "a group of " + std::to_string(g.count) +
+                     " devices needs {index} in its idPattern (device ids are unique)",
+                 pattern_offset);
+  } else if (!validDeviceId(g.deviceId(0)) || !validDeviceId(g.deviceId(g.count - 1))) {
+    issues.error(r.pathOf("idPattern"), "InvalidIdPattern",
+                 "device ids are 1-128 ASCII letters, digits and - . % _ * ? ! ( ) , : = @ $ '; '" +
+                     g.deviceId(g.count - 1) + "' is not one",
+                 pattern_offset);
+  }
+  if (auto tls = r.string("tlsVersion")) {
+    if (auto v = policy::parseTlsVersion(*tls)) {
+      g.tls = *v;
+    } else {
+      issues.error(r.pathOf("tlsVersion"), "InvalidTlsVersion",
+                   "expected \"1.0\", \"1.1\", \"1.2\" or \"1.3\"",
+                   memberOffset(item, "tlsVersion"));
+    }
+  }
+  if (auto auth = r.string("authMethod")) {
+    static constexpr std::string_view kMethods[] = {"sas", "x509Certificate", "x509CA"};
+    bool known = false;
+    for (std::string_view m : kMethods) known = known || *auth == m;
+    if (!known) {
+      issues.error(r.pathOf("authMethod"), "InvalidAuthMethod",
+                   "expected \"sas\", \"x509Certificate\" or \"x509CA\"",
+                   memberOffset(item, "authMethod"));
+    }
+    g.auth_method = *auth;
+  }
+  if (const json::Value* twin = r.object("twin")) twin->writeCompact(g.twin_json);
+
+  // Location.
+  g.ip_range = *policy::parseIpRange("198.51.100.0/24");  // TEST-NET-2: documentation addresses
+  if (const json::Value* loc = r.object("location")) {
+    ObjectReader lr(*loc, r.pathOf("location"), issues);
+    std::string network = lr.string("network").value_or("internet");
+    std::string subnet = lr.string("subnet").value_or("");
+    if (size_t slash = network.find('/'); slash != std::string::npos) {
+      subnet = network.substr(slash + 1);
+      network = network.substr(0, slash);
+    }
+    uint32_t network_offset = memberOffset(*loc, "network");
+    if (utf::equalsIgnoreCase(network, "internet")) {
+      g.location.network = policy::ClientNetwork::kInternet;
+    } else if (const policy::OnPremisesNetwork* onprem =
+                   resources.network.findOnPremises(network)) {
+      g.location.network = policy::ClientNetwork::kOnPremises;
+      g.location.network_name = onprem->name;
+      if (!onprem->address_prefixes.empty()) g.ip_range = onprem->address_prefixes[0].range();
+    } else if (const policy::VirtualNetwork* vnet = resources.network.findVnet(network)) {
+      g.location.network = policy::ClientNetwork::kVirtualNetwork;
+      g.location.network_name = vnet->name;
+      const policy::Subnet* s = subnet.empty() ? nullptr : vnet->findSubnet(subnet);
+      if (s == nullptr) {
+        issues.error(lr.pathOf("network"), "UnknownSubnet",
+                     "VNet '" + vnet->name + "' has no subnet '" + subnet +
+                         "'; write \"vnet/subnet\" with one of its subnets",
+                     network_offset);
+      } else {
+        g.location.subnet = s->name;
+        g.ip_range = s->prefix.range();
+      }
+    } else {
+      issues.error(lr.pathOf("network"), "UnknownNetwork",
+                   "'" + network +
+                       "' is not \"internet\", a routesim/onPremisesNetworks resource or "
+                       "a Microsoft.Network/virtualNetworks resource",
+                   network_offset);
+    }
+    if (auto range = lr.string("ipRange")) {
+      auto parsed = policy::parseIpRange(*range);
+      uint32_t range_offset = memberOffset(*loc, "ipRange");
+      if (!parsed.ok()) {
+        issues.error(lr.pathOf("ipRange"), "InvalidIpRange",
+                     parsed.error().message() + " (at character " +
+                         std::to_string(parsed.error().span().offset + 1) + " of \"" + *range +
+                         "\")",
+                     range_offset);
+      } else {
+        // Devices on a private network take addresses of that network.
+        bool inside = true;
+        if (g.location.network == policy::ClientNetwork::kOnPremises) {
+          inside = false;
+          for (const policy::Cidr& c :
+               resources.network.findOnPremises(g.location.network_name)->address_prefixes)
+            inside = inside || c.range().contains(*parsed);
+        } else if (g.location.network == policy::ClientNetwork::kVirtualNetwork &&
+                   !g.location.subnet.empty()) {
+          inside = resources.network.findVnet(g.location.network_name)
+                       ->findSubnet(g.location.subnet)
+                       ->prefix.range()
+                       .contains(*parsed);
+        }
+        if (!inside) {
+          issues.error(
+              lr.pathOf("ipRange"), "IpRangeOutsideNetwork",
+              "ipRange " + *range + " is not inside network '" + network + "'s address space",
+              range_offset);
+        }
+        g.ip_range = *parsed;
+      }
+    }
+    if (auto dns = lr.boolean("usesPrivateDnsZone")) g.location.uses_private_dns = *dns;
+    if (auto pub = lr.string("publicIp")) {
+      auto ip = policy::parseIpv4(*pub);
+      if (ip.ok()) {
+        g.location.public_ip = *ip;
+      } else {
+        issues.error(lr.pathOf("publicIp"), "InvalidIp", ip.error().message(),
+                     memberOffset(*loc, "publicIp"));
+      }
+    }
+    lr.warnUnknownKeys();
+  }
+  g.location.source_ip = g.ip_range.first;
+  r.warnUnknownKeys();
+  if (issues.errorCount() != errors) return std::nullopt;
+  return g;
+}
+
 std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std::string& path,
                                           const policy::PolicyResources& resources,
                                           ConfigIssues& issues) {
@@ -88,148 +226,19 @@ std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std:
     issues.error(path, "InvalidDevices", "expected an array of device groups", devices.offset());
     return groups;
   }
-  size_t index = 0;
-  for (const json::Value& item : devices.items()) {
-    std::string at = path + "[" + std::to_string(index++) + "]";
-    ObjectReader r(item, at, issues);
-    if (!r.ok()) continue;
-    size_t errors = issues.errorCount();
-    DeviceGroup g;
-    g.path = at;
-    if (auto name = r.string("group", /*required=*/true)) g.name = *name;
-    for (const DeviceGroup& other : groups) {
-      if (utf::equalsIgnoreCase(other.name, g.name)) {
-        issues.error(r.pathOf("group"), "DuplicateDeviceGroup",
-                     "device group '" + g.name + "' is defined twice", memberOffset(item, "group"));
-      }
+  for (size_t index = 0; index < devices.items().size(); ++index) {
+    const json::Value& item = devices.items()[index];
+    std::optional<DeviceGroup> g =
+        readDeviceGroup(item, json::pathIndex(path, index), resources, issues);
+    if (!g) continue;
+    bool duplicate = false;
+    for (const DeviceGroup& other : groups) duplicate |= utf::equalsIgnoreCase(other.name, g->name);
+    if (duplicate) {
+      issues.error(json::pathJoin(g->path, "group"), "DuplicateDeviceGroup",
+                   "device group '" + g->name + "' is defined twice", memberOffset(item, "group"));
+      continue;
     }
-    if (auto count = r.integer("count", 1, 10000000)) g.count = static_cast<uint32_t>(*count);
-    g.id_pattern = r.string("idPattern").value_or(g.name + "-{index}");
-    std::string error;
-    std::optional<Placeholder> p = findPlaceholder(g.id_pattern, error);
-    uint32_t pattern_offset = memberOffset(item, "idPattern");
-    if (!p) {
-      issues.error(r.pathOf("idPattern"), "InvalidIdPattern", error, pattern_offset);
-    } else if (p->at == std::string::npos && g.count > 1) {
-      issues.error(r.pathOf("idPattern"), "InvalidIdPattern",
-                   "a group of " + std::to_string(g.count) +
-                       " devices needs {index} in its idPattern (device ids are unique)",
-                   pattern_offset);
-    } else if (!validDeviceId(g.deviceId(0)) || !validDeviceId(g.deviceId(g.count - 1))) {
-      issues.error(
-          r.pathOf("idPattern"), "InvalidIdPattern",
-          "device ids are 1-128 ASCII letters, digits and - . % _ * ? ! ( ) , : = @ $ '; '" +
-              g.deviceId(g.count - 1) + "' is not one",
-          pattern_offset);
-    }
-    if (auto tls = r.string("tlsVersion")) {
-      if (auto v = policy::parseTlsVersion(*tls)) {
-        g.tls = *v;
-      } else {
-        issues.error(r.pathOf("tlsVersion"), "InvalidTlsVersion",
-                     "expected \"1.0\", \"1.1\", \"1.2\" or \"1.3\"",
-                     memberOffset(item, "tlsVersion"));
-      }
-    }
-    if (auto auth = r.string("authMethod")) {
-      static constexpr std::string_view kMethods[] = {"sas", "x509Certificate", "x509CA"};
-      bool known = false;
-      for (std::string_view m : kMethods) known = known || *auth == m;
-      if (!known) {
-        issues.error(r.pathOf("authMethod"), "InvalidAuthMethod",
-                     "expected \"sas\", \"x509Certificate\" or \"x509CA\"",
-                     memberOffset(item, "authMethod"));
-      }
-      g.auth_method = *auth;
-    }
-    if (const json::Value* twin = r.object("twin")) twin->writeCompact(g.twin_json);
-
-    // Location.
-    g.ip_range = *policy::parseIpRange("198.51.100.0/24");  // TEST-NET-2: documentation addresses
-    if (const json::Value* loc = r.object("location")) {
-      ObjectReader lr(*loc, r.pathOf("location"), issues);
-      std::string network = lr.string("network").value_or("internet");
-      std::string subnet = lr.string("subnet").value_or("");
-      if (size_t slash = network.find('/'); slash != std::string::npos) {
-        subnet = network.substr(slash + 1);
-        network = network.substr(0, slash);
-      }
-      uint32_t network_offset = memberOffset(*loc, "network");
-      if (utf::equalsIgnoreCase(network, "internet")) {
-        g.location.network = policy::ClientNetwork::kInternet;
-      } else if (const policy::OnPremisesNetwork* onprem =
-                     resources.network.findOnPremises(network)) {
-        g.location.network = policy::ClientNetwork::kOnPremises;
-        g.location.network_name = onprem->name;
-        if (!onprem->address_prefixes.empty()) g.ip_range = onprem->address_prefixes[0].range();
-      } else if (const policy::VirtualNetwork* vnet = resources.network.findVnet(network)) {
-        g.location.network = policy::ClientNetwork::kVirtualNetwork;
-        g.location.network_name = vnet->name;
-        const policy::Subnet* s = subnet.empty() ? nullptr : vnet->findSubnet(subnet);
-        if (s == nullptr) {
-          issues.error(lr.pathOf("network"), "UnknownSubnet",
-                       "VNet '" + vnet->name + "' has no subnet '" + subnet +
-                           "'; write \"vnet/subnet\" with one of its subnets",
-                       network_offset);
-        } else {
-          g.location.subnet = s->name;
-          g.ip_range = s->prefix.range();
-        }
-      } else {
-        issues.error(lr.pathOf("network"), "UnknownNetwork",
-                     "'" + network +
-                         "' is not \"internet\", a routesim/onPremisesNetworks resource or "
-                         "a Microsoft.Network/virtualNetworks resource",
-                     network_offset);
-      }
-      if (auto range = lr.string("ipRange")) {
-        auto parsed = policy::parseIpRange(*range);
-        uint32_t range_offset = memberOffset(*loc, "ipRange");
-        if (!parsed.ok()) {
-          issues.error(lr.pathOf("ipRange"), "InvalidIpRange",
-                       parsed.error().message() + " (at character " +
-                           std::to_string(parsed.error().span().offset + 1) + " of \"" + *range +
-                           "\")",
-                       range_offset);
-        } else {
-          // Devices on a private network take addresses of that network.
-          bool inside = true;
-          if (g.location.network == policy::ClientNetwork::kOnPremises) {
-            inside = false;
-            for (const policy::Cidr& c :
-                 resources.network.findOnPremises(g.location.network_name)->address_prefixes)
-              inside = inside || c.range().contains(*parsed);
-          } else if (g.location.network == policy::ClientNetwork::kVirtualNetwork &&
-                     !g.location.subnet.empty()) {
-            inside = resources.network.findVnet(g.location.network_name)
-                         ->findSubnet(g.location.subnet)
-                         ->prefix.range()
-                         .contains(*parsed);
-          }
-          if (!inside) {
-            issues.error(
-                lr.pathOf("ipRange"), "IpRangeOutsideNetwork",
-                "ipRange " + *range + " is not inside network '" + network + "'s address space",
-                range_offset);
-          }
-          g.ip_range = *parsed;
-        }
-      }
-      if (auto dns = lr.boolean("usesPrivateDnsZone")) g.location.uses_private_dns = *dns;
-      if (auto pub = lr.string("publicIp")) {
-        auto ip = policy::parseIpv4(*pub);
-        if (ip.ok()) {
-          g.location.public_ip = *ip;
-        } else {
-          issues.error(lr.pathOf("publicIp"), "InvalidIp", ip.error().message(),
-                       memberOffset(*loc, "publicIp"));
-        }
-      }
-      lr.warnUnknownKeys();
-    }
-    g.location.source_ip = g.ip_range.first;
-    r.warnUnknownKeys();
-    if (issues.errorCount() == errors) groups.push_back(std::move(g));
+    groups.push_back(std::move(*g));
   }
   return groups;
 }

@@ -38,6 +38,10 @@ struct DeviceGroup {
   policy::TlsVersion tls = policy::TlsVersion::k1_2;
   std::string auth_method = "sas";  // connectionAuthMethod: sas | x509Certificate | ...
   std::string twin_json;            // compact JSON of the twin; empty: none
+  // When the group exists on the timeline: [active_from_ns, active_until_ns) of virtual time
+  // (addDevices / removeDevices events); the whole run otherwise.
+  uint64_t active_from_ns = 0;
+  uint64_t active_until_ns = UINT64_MAX;
 
   // Device `i` (0-based) of the group.
   std::string deviceId(uint32_t i) const;
@@ -47,6 +51,12 @@ struct DeviceGroup {
 
 // Reads the `devices` array at `path`, resolving networks against `resources` (on-premises
 // networks and VNets). Problems go to `issues` with JSON paths; groups with errors are left out.
+// Reads one device group object at JSON path `at`; nullopt (with errors in `issues`) when it
+// has errors.
+std::optional<DeviceGroup> readDeviceGroup(const json::Value& group, const std::string& at,
+                                           const policy::PolicyResources& resources,
+                                           ConfigIssues& issues);
+
 std::vector<DeviceGroup> readDeviceGroups(const json::Value& devices, const std::string& path,
                                           const policy::PolicyResources& resources,
                                           ConfigIssues& issues);

@@ -39,17 +39,19 @@ TrafficGenerator::TrafficGenerator(const Scenario& scenario, uint64_t until_ns)
       if (!utf::equalsIgnoreCase(group.name, spec.group)) continue;
       for (uint32_t d = 0; d < group.count; ++d) {
         uint64_t key = Rng::key(group.deviceId(d)) ^ (uint64_t{t} << 48);
-        streams_.push_back(Stream{t, g, d, Rng::stream(scenario.seed, key), {}, {}, 0});
+        // The stream runs while both the entry and the group do.
+        uint64_t start = std::max(spec.start_ns, group.active_from_ns);
+        uint64_t stop = std::min(spec.stop_ns, group.active_until_ns);
+        streams_.push_back(Stream{t, g, d, Rng::stream(scenario.seed, key), {}, {}, 0, stop});
         const Stream& s = streams_.back();
         if (!(spec.rate_per_device > 0)) continue;
-        // The first message: an even share of the first interval into the entry's window.
-        double interval_ns =
-            1e9 / (spec.rate_per_device *
-                   std::max(1e-9, spec.factorAt(spec.start_ns, scenario.start_unix_ns)));
+        // The first message: an even share of the first interval into the stream's window.
+        double interval_ns = 1e9 / (spec.rate_per_device *
+                                    std::max(1e-9, spec.factorAt(start, scenario.start_unix_ns)));
         auto phase = static_cast<uint64_t>(interval_ns * d / group.count);
-        uint64_t first = spec.start_ns + phase;
+        uint64_t first = start + phase;
         if (spec.factorAt(first, scenario.start_unix_ns) <= 0) first = nextAfter(s, first);
-        if (first < spec.stop_ns && first < until_ns_)
+        if (first < stop && first < until_ns_)
           heap_.push(Due{first, static_cast<uint32_t>(streams_.size() - 1)});
       }
     }
@@ -74,7 +76,7 @@ uint64_t TrafficGenerator::nextAfter(const Stream& s, uint64_t t_ns) const {
       if (b.at_ns + b.duration_ns > t && b.at_ns + b.duration_ns < edge)
         edge = b.at_ns + b.duration_ns;
     }
-    if (edge <= t || edge >= spec.stop_ns || edge >= until_ns_) return UINT64_MAX;
+    if (edge <= t || edge >= s.stop_ns || edge >= until_ns_) return UINT64_MAX;
     t = edge;
     if (spec.factorAt(t, scenario_.start_unix_ns) > 0) return t;
   }
@@ -153,8 +155,7 @@ bool TrafficGenerator::next(GeneratedMessage& out) {
     Stream& s = streams_[due.stream];
     build(s, due.at_ns, out);
     uint64_t next = nextAfter(s, due.at_ns);
-    if (next < scenario_.traffic[s.traffic].stop_ns && next < until_ns_)
-      heap_.push(Due{next, due.stream});
+    if (next < s.stop_ns && next < until_ns_) heap_.push(Due{next, due.stream});
     return true;
   }
   return false;

@@ -50,6 +50,7 @@ class TrafficGenerator {
     VariableState payload_state;
     VariableState property_state;
     uint64_t sent = 0;
+    uint64_t stop_ns = UINT64_MAX;  // the traffic entry's stop or the group's removal
   };
   struct Due {
     uint64_t at_ns;

@@ -1,8 +1,11 @@
 #include "core/scenario/scenario.h"
 
+#include <cstdlib>
+
 #include "core/common/config_reader.h"
 #include "core/common/duration.h"
 #include "core/common/json.h"
+#include "core/common/utf.h"
 #include "core/routing/route_table.h"
 
 namespace routesim::scenario {
@@ -36,7 +39,97 @@ std::optional<uint64_t> parseUtcTime(std::string_view t) {
   return static_cast<uint64_t>(((days * 24 + h) * 60 + mi) * 60 + s) * 1000000000ULL;
 }
 
+// The index K of a path "$.timeline[K]".
+size_t eventIndex(std::string_view path) {
+  size_t open = path.rfind('[');
+  return static_cast<size_t>(
+      std::strtoull(std::string(path.substr(open + 1)).c_str(), nullptr, 10));
+}
+
+// Device groups the timeline adds become groups active from their event; removed ones end at
+// theirs. A group name is active at most once at a time.
+void applyDeviceEvents(const json::Value& timeline, Scenario& sc, ConfigIssues& issues) {
+  auto active = [&](std::string_view name, uint64_t at_ns) -> DeviceGroup* {
+    for (DeviceGroup& g : sc.devices) {
+      if (utf::equalsIgnoreCase(g.name, name) && g.active_from_ns <= at_ns &&
+          at_ns < g.active_until_ns)
+        return &g;
+    }
+    return nullptr;
+  };
+  for (const TimelineEvent& e : sc.timeline) {
+    if (e.action == TimelineEvent::Action::kRemoveDevices) {
+      if (DeviceGroup* g = active(e.group, e.at_ns)) {
+        g->active_until_ns = e.at_ns;
+      } else {
+        issues.error(json::pathJoin(e.path, "group"), "UnknownDeviceGroup",
+                     "no device group '" + e.group + "' exists at this time", e.offset);
+      }
+      continue;
+    }
+    if (e.action != TimelineEvent::Action::kAddDevices) continue;
+    const json::Value& item = timeline.items()[eventIndex(e.path)];
+    const json::Value* group = item.find("group");
+    if (group == nullptr) continue;  // readTimeline reported it
+    std::optional<DeviceGroup> g =
+        readDeviceGroup(*group, json::pathJoin(e.path, "group"), sc.policy, issues);
+    if (!g) continue;
+    if (active(g->name, e.at_ns) != nullptr) {
+      issues.error(json::pathJoin(json::pathJoin(e.path, "group"), "group"), "DuplicateDeviceGroup",
+                   "device group '" + g->name + "' already exists at this time",
+                   memberOffset(*group, "group"));
+      continue;
+    }
+    g->active_from_ns = e.at_ns;
+    sc.devices.push_back(std::move(*g));
+  }
+}
+
 }  // namespace
+
+Deployment readDeployment(const json::Value& resources, std::string_view path,
+                          policy::Profile profile, ConfigIssues& issues) {
+  Deployment d;
+  int hubs = 0;
+  for (size_t i = 0; i < resources.items().size(); ++i) {
+    const json::Value* type = resources.items()[i].find("type");
+    if (type != nullptr && type->is(json::Type::kString) &&
+        type->text() == "Microsoft.Devices/IotHubs") {
+      if (hubs++ == 0) d.hub_index = i;
+    }
+  }
+  if (hubs != 1) {
+    issues.error(std::string(path), hubs == 0 ? "MissingHub" : "SeveralHubs",
+                 hubs == 0 ? "a scenario needs one Microsoft.Devices/IotHubs resource"
+                           : "a scenario has one Microsoft.Devices/IotHubs resource, not " +
+                                 std::to_string(hubs),
+                 resources.offset());
+  } else {
+    const json::Value& hub = resources.items()[d.hub_index];
+    std::string hub_path = json::pathIndex(path, d.hub_index);
+    if (const json::Value* name = hub.find("name"); name && name->is(json::Type::kString))
+      d.hub_name = std::string(name->text());
+    routing::RoutingLimits limits;
+    if (const json::Value* sku = hub.find("sku")) {
+      if (const json::Value* sku_name = sku->find("name");
+          sku_name && sku_name->is(json::Type::kString)) {
+        if (auto tier = routing::tierOfSku(sku_name->text()))
+          limits = routing::RoutingLimits::forTier(*tier);
+      }
+    }
+    const json::Value* props = hub.find("properties");
+    const json::Value* routing_value = props ? props->find("routing") : nullptr;
+    if (routing_value != nullptr) {
+      d.routing = routing::readRoutingConfig(
+          *routing_value, json::pathJoin(json::pathJoin(hub_path, "properties"), "routing"), limits,
+          issues);
+      // Conditions compile when the hub is deployed: a bad one is Azure's refusal.
+      if (!issues.hasErrors()) (void)routing::RouteTable::build(d.routing, {}, issues);
+    }
+  }
+  d.policy = policy::readPolicyResources(resources, path, profile, issues);
+  return d;
+}
 
 LoadedScenario readScenario(std::string_view text) {
   LoadedScenario out;
@@ -87,60 +180,29 @@ LoadedScenario readScenario(std::string_view text) {
   // Resources: kept as written for redeployments on the timeline, and read into the models.
   const json::Value* resources = r.array("resources", /*required=*/true);
   if (resources != nullptr) {
-    int hubs = 0;
-    for (size_t i = 0; i < resources->items().size(); ++i) {
-      const json::Value& res = resources->items()[i];
+    for (const json::Value& res : resources->items()) {
       std::string compact;
       res.writeCompact(compact);
       sc.resources.push_back(std::move(compact));
-      const json::Value* type = res.find("type");
-      if (type != nullptr && type->is(json::Type::kString) &&
-          type->text() == "Microsoft.Devices/IotHubs") {
-        if (hubs++ == 0) sc.hub_index = i;
-      }
     }
-    if (hubs != 1) {
-      issues.error("$.resources", hubs == 0 ? "MissingHub" : "SeveralHubs",
-                   hubs == 0 ? "a scenario needs one Microsoft.Devices/IotHubs resource"
-                             : "a scenario has one Microsoft.Devices/IotHubs resource, not " +
-                                   std::to_string(hubs),
-                   resources->offset());
-    } else {
-      const json::Value& hub = resources->items()[sc.hub_index];
-      std::string hub_path = json::pathIndex("$.resources", sc.hub_index);
-      if (const json::Value* name = hub.find("name"); name && name->is(json::Type::kString))
-        sc.hub_name = std::string(name->text());
-      routing::RoutingLimits limits;
-      if (const json::Value* sku = hub.find("sku")) {
-        if (const json::Value* sku_name = sku->find("name");
-            sku_name && sku_name->is(json::Type::kString)) {
-          if (auto tier = routing::tierOfSku(sku_name->text()))
-            limits = routing::RoutingLimits::forTier(*tier);
-        }
-      }
-      const json::Value* props = hub.find("properties");
-      const json::Value* routing_value = props ? props->find("routing") : nullptr;
-      if (routing_value != nullptr) {
-        sc.routing = routing::readRoutingConfig(
-            *routing_value, json::pathJoin(json::pathJoin(hub_path, "properties"), "routing"),
-            limits, issues);
-        // Conditions compile when the hub is deployed: a bad one is Azure's refusal.
-        if (!issues.hasErrors()) (void)routing::RouteTable::build(sc.routing, {}, issues);
-      }
-    }
-    sc.policy = policy::readPolicyResources(*resources, "$.resources", sc.profile, issues);
+    Deployment d = readDeployment(*resources, "$.resources", sc.profile, issues);
+    sc.hub_index = d.hub_index;
+    sc.hub_name = std::move(d.hub_name);
+    sc.routing = std::move(d.routing);
+    sc.policy = std::move(d.policy);
   }
 
   std::vector<std::string> group_names;
   if (const json::Value* devices = r.get("devices", /*required=*/true)) {
     sc.devices = readDeviceGroups(*devices, "$.devices", sc.policy, issues);
-    for (const DeviceGroup& g : sc.devices) group_names.push_back(g.name);
-  }
-  if (const json::Value* traffic = r.get("traffic")) {
-    sc.traffic = readTraffic(*traffic, "$.traffic", group_names, issues);
   }
   if (const json::Value* timeline = r.get("timeline")) {
     sc.timeline = readTimeline(*timeline, "$.timeline", sc.duration_ns, issues);
+    applyDeviceEvents(*timeline, sc, issues);
+  }
+  for (const DeviceGroup& g : sc.devices) group_names.push_back(g.name);
+  if (const json::Value* traffic = r.get("traffic")) {
+    sc.traffic = readTraffic(*traffic, "$.traffic", group_names, issues);
   }
   if (const json::Value* expect = r.get("expect")) {
     sc.expect = readExpectations(*expect, "$.expect", sc.duration_ns, issues);

@@ -59,6 +59,18 @@ struct LoadedScenario {
   bool fileOk() const { return !file_issues.hasErrors(); }
 };
 
+// What a `resources` array deploys: the hub (there must be exactly one), its routing
+// configuration (conditions compiled, so that one Azure would refuse is an error) and the
+// network-isolation model. Read at load and again for each redeployment on the timeline.
+struct Deployment {
+  size_t hub_index = 0;
+  std::string hub_name;
+  routing::RoutingConfig routing;
+  policy::PolicyResources policy;
+};
+Deployment readDeployment(const json::Value& resources, std::string_view path,
+                          policy::Profile profile, ConfigIssues& issues);
+
 // Reads a scenario from `text` (the file's contents; comments are not allowed in JSON).
 LoadedScenario readScenario(std::string_view text);
 

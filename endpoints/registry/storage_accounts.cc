@@ -148,6 +148,26 @@ class Reader {
                           "digits",
                       name_offset);
       }
+      // routesim's shorthand for blobServices/containers children: "containers": ["name", ...].
+      if (const json::Value* names = r.array("containers")) {
+        for (size_t i = 0; i < names->items().size(); ++i) {
+          const json::Value& c = names->items()[i];
+          std::string at = json::pathIndex(r.pathOf("containers"), i);
+          if (!c.is(json::Type::kString)) {
+            issues_.error(at, "InvalidType", "expected a container name (string)", c.offset());
+            continue;
+          }
+          std::string container(c.text());
+          if (!validContainerName(container)) {
+            issues_.error(at, "ContainerNameInvalid",
+                          "'" + container +
+                              "' is not a valid container name: 3-63 lower-case letters, digits "
+                              "and single hyphens, starting and ending with a letter or digit",
+                          c.offset());
+          }
+          pending_.push_back({name, container, at, c.offset()});
+        }
+      }
       size_t index = accounts_.size();
       accounts_.push_back(std::move(a));
       if (const json::Value* children = r.array("resources")) {

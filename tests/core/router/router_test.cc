@@ -463,6 +463,7 @@ TEST_F(RouterInlineTest, EndpointFailingForAnHourIsDeadDropsAndRevivesOnAProbe) 
   ManualClock clock(0);
   RouterOptions options;
   options.clock = &clock;
+  options.retry.degraded_ns = 600 * kNsPerSecond;  // outlasts the six minutes of probing below
   auto router = makeRouter(built, options);
   int seq = 0;
   // One message a minute for an hour and a bit: retries back off, then the endpoint dies.
@@ -495,7 +496,7 @@ TEST_F(RouterInlineTest, EndpointFailingForAnHourIsDeadDropsAndRevivesOnAProbe) 
   h = router->health()[1];
   EXPECT_EQ(h.status, HealthStatus::kDegraded);
   EXPECT_GT(router->metrics().endpoints[1].delivered, 0u);
-  clock.advance(301 * kNsPerSecond);
+  clock.advance(601 * kNsPerSecond);
   ASSERT_EQ(router->processInline(kept_.keep(makeMessage("d", seq++)), clock.nowNs()),
             SubmitResult::kAccepted);
   EXPECT_EQ(router->health()[1].status, HealthStatus::kHealthy);

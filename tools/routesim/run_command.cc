@@ -1,0 +1,66 @@
+#include "tools/routesim/run_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "core/common/file_io.h"
+#include "core/scenario/scenario.h"
+#include "tools/runner/scenario_run.h"
+
+namespace routesim::cli {
+
+int runRun(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  auto text = readFile(options.scenario_file);
+  if (!text.ok()) {
+    err << "routesim run: " << text.error().message() << "\n";
+    return 2;
+  }
+  scenario::LoadedScenario loaded = scenario::readScenario(*text);
+  if (!loaded.file_issues.items().empty())
+    err << loaded.file_issues.format(options.scenario_file, *text);
+  if (!loaded.fileOk()) return 2;
+
+  runner::RunOptions run;
+  run.out_dir = options.out_dir;
+  std::ofstream trace;
+  if (!options.trace_file.empty()) {
+    trace.open(options.trace_file, std::ios::binary);
+    if (!trace) {
+      err << "routesim run: cannot write " << options.trace_file << "\n";
+      return 2;
+    }
+    run.trace = &trace;
+  }
+  if (!options.quiet && isatty(STDERR_FILENO)) {
+    run.progress = [&err](double fraction) {
+      err << "\rreplaying: " << static_cast<int>(fraction * 100) << "% of virtual time"
+          << std::flush;
+    };
+  }
+  std::vector<ConfigIssue> deployment;
+  for (const ConfigIssue& i : loaded.deployment_errors) deployment.push_back(i);
+  runner::RunReport report = runner::runScenario(loaded.scenario, deployment, run);
+  if (run.progress) err << "\r" << std::string(40, ' ') << "\r";
+
+  std::string json = runner::reportJson(report);
+  if (options.report_file == "-") {
+    out << json;
+  } else {
+    if (!options.report_file.empty()) {
+      std::ofstream f(options.report_file, std::ios::binary);
+      f << json;
+      if (!f) {
+        err << "routesim run: cannot write " << options.report_file << "\n";
+        return 2;
+      }
+    }
+    runner::printSummary(report, out);
+  }
+  return report.exitCode();
+}
+
+}  // namespace routesim::cli
