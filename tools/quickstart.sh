@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds routesim, and runs its main job on a bundled
-# example: every routing condition of a factory hub checked against sample messages.
+# scenario: a firewalled storage account behind the trusted-services exception, with its role
+# assignment removed and granted again on the timeline. Prints the run's summary and report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh build
-exec build/tools/routesim/routesim eval --check --cases scenarios/eval/factory-routes.cases.jsonl
+build/tools/routesim/routesim run scenarios/storage-behind-firewall.scenario.json \
+  --out build/quickstart-out --report build/quickstart-report.json
+echo "report: build/quickstart-report.json; blobs and partitions: build/quickstart-out/"

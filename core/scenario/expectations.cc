@@ -104,6 +104,7 @@ std::vector<Expectation> readExpectations(const json::Value& expect, const std::
     size_t errors = issues.errorCount();
     Expectation e;
     e.path = at;
+    e.offset = item.offset();
     e.text = r.string("text", /*required=*/true).value_or("");
     int subjects = 0;
     for (std::string_view key : {"metric", "denial", "group", "deployment"})
@@ -163,6 +164,8 @@ std::vector<Expectation> readExpectations(const json::Value& expect, const std::
       }
       e.deployment_succeeds = *deployment == "succeeds";
       e.code = r.string("code");
+      // With "at": the redeployment of a timeline event at that time, not the first one.
+      e.deployment_at_ns = readTime(r, item, "at", duration_ns, issues);
     } else if (auto endpoint = r.string("endpoint")) {
       e.endpoint = *endpoint;
       if (auto health = r.string("health")) {

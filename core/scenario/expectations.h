@@ -12,6 +12,7 @@
 //   {"text": "...", "group": "plant-7-sensors", "deliveredTo": "cold", "within": "PT10M",
 //    "fraction": {"min": 1}}                      // message fates; fraction defaults to all
 //   {"text": "...", "deployment": "fails", "code": "ProfileForbids"}   // or "succeeds"
+//   {"text": "...", "deployment": "fails", "at": "PT5M"}   // the timeline's redeployment then
 //
 // A comparison is a number (equals) or an object with any of equals / min / max.
 #pragma once
@@ -40,6 +41,7 @@ struct Expectation {
   Kind kind = Kind::kMetric;
   std::string text;
   std::string path;
+  uint32_t offset = 0;  // byte offset of the expectation in the file
   // kMetric
   std::string metric;
   std::optional<std::string> equals_metric;
@@ -62,6 +64,7 @@ struct Expectation {
   std::optional<uint64_t> within_ns;
   // kDeployment
   bool deployment_succeeds = true;
+  std::optional<uint64_t> deployment_at_ns;  // a timeline redeployment's time; none: the start
   Comparison comparison;  // kMetric, kEndpointCount, kFate (fraction), kDenial (count)
 };
 

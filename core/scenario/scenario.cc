@@ -85,6 +85,83 @@ void applyDeviceEvents(const json::Value& timeline, Scenario& sc, ConfigIssues& 
   }
 }
 
+// Names the timeline and the expectations use must exist: a typo never passes silently.
+void checkReferences(const Scenario& sc, const json::Value* resources, ConfigIssues& issues) {
+  auto in = [](const std::vector<std::string>& names, std::string_view name) {
+    for (const std::string& n : names) {
+      if (utf::equalsIgnoreCase(n, name)) return true;
+    }
+    return false;
+  };
+  auto list = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+    return out.empty() ? std::string("none") : out;
+  };
+  std::vector<std::string> endpoints{"events"};
+  for (const routing::EndpointConfig& c : sc.routing.endpoints) endpoints.push_back(c.name);
+  std::vector<std::string> groups;
+  for (const DeviceGroup& g : sc.devices) groups.push_back(g.name);
+  std::vector<std::string> names{sc.hub_name};
+  if (resources != nullptr) {
+    for (const json::Value& res : resources->items()) {
+      if (const json::Value* n = res.find("name"); n && n->is(json::Type::kString))
+        names.emplace_back(n->text());
+    }
+  }
+  for (const TimelineEvent& e : sc.timeline) {
+    if (e.action == TimelineEvent::Action::kFault ||
+        (e.action == TimelineEvent::Action::kClearFaults && !e.endpoint.empty())) {
+      if (!in(endpoints, e.endpoint)) {
+        issues.error(
+            json::pathJoin(e.path, "endpoint"), "UnknownEndpoint",
+            "the hub has no endpoint '" + e.endpoint + "'; its endpoints: " + list(endpoints),
+            e.offset);
+      }
+    }
+  }
+  for (const Expectation& e : sc.expect) {
+    switch (e.kind) {
+      case Expectation::Kind::kEndpointCount:
+      case Expectation::Kind::kHealth:
+      case Expectation::Kind::kFate:
+        if (!in(endpoints, e.endpoint)) {
+          issues.error(
+              json::pathJoin(e.path,
+                             e.kind == Expectation::Kind::kFate ? "deliveredTo" : "endpoint"),
+              "UnknownEndpoint",
+              "the hub has no endpoint '" + e.endpoint + "'; its endpoints: " + list(endpoints),
+              e.offset);
+        }
+        if (e.kind == Expectation::Kind::kFate && !in(groups, e.group)) {
+          issues.error(json::pathJoin(e.path, "group"), "UnknownDeviceGroup",
+                       "no device group '" + e.group + "'; the groups: " + list(groups), e.offset);
+        }
+        break;
+      case Expectation::Kind::kDenial: {
+        std::vector<std::string> sources = groups;
+        sources.insert(sources.end(), endpoints.begin(), endpoints.end());
+        if (e.source && !in(sources, *e.source)) {
+          issues.error(json::pathJoin(json::pathJoin(e.path, "denial"), "source"), "UnknownName",
+                       "'" + *e.source +
+                           "' is neither a device group (ingress) nor an endpoint (egress); "
+                           "they are " +
+                           list(sources),
+                       e.offset);
+        }
+        if (e.target && !in(names, *e.target)) {
+          issues.error(json::pathJoin(json::pathJoin(e.path, "denial"), "target"), "UnknownName",
+                       "'" + *e.target + "' is not the hub or a resource of the scenario",
+                       e.offset);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 Deployment readDeployment(const json::Value& resources, std::string_view path,
@@ -207,6 +284,7 @@ LoadedScenario readScenario(std::string_view text) {
   if (const json::Value* expect = r.get("expect")) {
     sc.expect = readExpectations(*expect, "$.expect", sc.duration_ns, issues);
   }
+  if (!issues.hasErrors()) checkReferences(sc, resources, issues);
   r.warnUnknownKeys();
 
   // Sort: Azure's refusals under $.resources are deployment failures; the rest is the file's.

@@ -27,8 +27,7 @@ for path in files:
     for error in validator.iter_errors(json.load(open(path))):
         failures.append(f"{os.path.relpath(path, ROOT)}: {error.json_path}: {error.message}")
 
-seed = json.load(open(os.path.join(ROOT, "tests", "data", "scenarios",
-                                   "storage-behind-firewall.scenario.json")))
+seed = json.load(open(os.path.join(ROOT, "scenarios", "storage-behind-firewall.scenario.json")))
 
 
 def broken(change):

@@ -230,6 +230,7 @@ std::string reportJson(const RunReport& r) {
     w.field("action", t.action);
     w.field("subject", t.subject);
     w.field("ok", t.ok);
+    if (!t.ok) w.field("expected", t.expected);
     if (!t.errors.empty()) {
       w.key("errors");
       w.beginArray();
@@ -315,7 +316,8 @@ void printSummary(const RunReport& r, std::ostream& out) {
     }
     for (const TimelineResult& t : r.timeline) {
       if (t.ok) continue;
-      out << "timeline " << t.path << " at " << formatIsoDuration(t.at_ns) << " refused:\n";
+      out << "timeline " << t.path << " at " << formatIsoDuration(t.at_ns) << " refused"
+          << (t.expected ? " (as expected)" : "") << ":\n";
       for (const ConfigIssue& i : t.errors) out << "  " << i.code << ": " << i.message << "\n";
     }
   }

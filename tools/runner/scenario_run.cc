@@ -126,6 +126,7 @@ class Run final : public OutcomeObserver {
   MinutePoint& minute(uint64_t t);
   void finish();
   void evaluateExpectations();
+  void evaluateRedeployment(const Expectation& e, ExpectationResult& r);
   void traceLine(const Pending& p, std::string_view outcome, std::string_view endpoint,
                  uint64_t at_ns, std::string_view detail = {});
 
@@ -447,6 +448,19 @@ bool Run::redeploy(std::vector<std::string> next, TimelineResult& result) {
   if (!issues.hasErrors() && !d.policy.hubs.empty() && !deployment_.policy.hubs.empty()) {
     const policy::HubIdentity& was = deployment_.policy.hubs[0].identity;
     const policy::HubIdentity& now = d.policy.hubs[0].identity;
+    const policy::HubPolicyConfig& old_hub = deployment_.policy.hubs[0];
+    const policy::HubPolicyConfig& new_hub = d.policy.hubs[0];
+    // Set only when the hub is created (reference iothub.md §3.1, §6.4).
+    if (old_hub.ingress.min_tls != new_hub.ingress.min_tls) {
+      issues.error(new_hub.path + ".properties.minTlsVersion", "PropertyReadOnlyAfterCreation",
+                   "minTlsVersion is set only when a hub is created; create a new hub to change it",
+                   0);
+    }
+    if (old_hub.partition_count != new_hub.partition_count) {
+      issues.error(new_hub.path + ".properties.eventHubEndpoints.events.partitionCount",
+                   "PropertyReadOnlyAfterCreation",
+                   "the built-in endpoint's partition count is fixed when a hub is created", 0);
+    }
     policy::ProfileRules rules{sc_.profile};
     if (!rules.identityAfterCreation() && was.hasSystemAssigned() != now.hasSystemAssigned()) {
       issues.error(d.policy.hubs[0].path + ".identity", "ProfileForbids",
@@ -721,6 +735,38 @@ void Run::finish() {
   (void)emulators_->save();
 }
 
+// A deployment expectation with "at": the redeployments of the timeline events at that time.
+void Run::evaluateRedeployment(const Expectation& e, ExpectationResult& r) {
+  std::string when = " at " + formatIsoDuration(*e.deployment_at_ns);
+  r.expected = (e.deployment_succeeds ? "redeployment succeeds" : "redeployment fails") +
+               (e.code ? " with " + *e.code : std::string()) + when;
+  size_t events = 0;
+  bool failed = false, code_seen = !e.code;
+  std::string codes;
+  for (TimelineResult& t : report_.timeline) {
+    if (t.at_ns != *e.deployment_at_ns) continue;
+    if (t.action != "add" && t.action != "remove" && t.action != "patch" && t.action != "set")
+      continue;
+    ++events;
+    if (t.ok) continue;
+    failed = true;
+    for (const ConfigIssue& i : t.errors) {
+      code_seen = code_seen || (e.code && i.code == *e.code);
+      codes += (codes.empty() ? "" : ", ") + i.code;
+    }
+  }
+  if (events == 0) {
+    r.actual = "no resource change" + when;
+    return;
+  }
+  r.actual = failed ? "refused with " + codes : "redeployed";
+  r.ok = e.deployment_succeeds ? !failed : failed && code_seen;
+  if (!e.deployment_succeeds && r.ok) {
+    for (TimelineResult& t : report_.timeline)
+      t.expected |= !t.ok && t.at_ns == *e.deployment_at_ns;
+  }
+}
+
 void Run::evaluateExpectations() {
   auto metric = [&](std::string_view name) -> std::optional<double> {
     for (const auto& [n, v] : report_.metrics) {
@@ -741,6 +787,10 @@ void Run::evaluateExpectations() {
     r.path = e.path;
     switch (e.kind) {
       case Expectation::Kind::kDeployment: {
+        if (e.deployment_at_ns) {
+          evaluateRedeployment(e, r);
+          break;
+        }
         bool code_seen = !e.code;
         std::string codes;
         for (const ConfigIssue& i : report_.deployment_errors) {
@@ -777,11 +827,15 @@ void Run::evaluateExpectations() {
           r.expected += " during [" + formatIsoDuration(*e.from_ns) + ", " +
                         formatIsoDuration(*e.until_ns) + ")";
         }
-        if (!report_.deployment_ok || slotOf(e.endpoint) < 0) {
+        if (!report_.deployment_ok) {
+          r.actual = "nothing ran: the deployment failed";
+          break;
+        }
+        const CountCounter& c = counts_[count++];  // one per endpoint count, in order
+        if (slotOf(e.endpoint) < 0) {
           r.actual = "no endpoint " + e.endpoint + " in this run";
           break;
         }
-        const CountCounter& c = counts_[count++];
         r.actual = std::to_string(c.count);
         r.ok = e.comparison.holds(static_cast<double>(c.count));
         break;
@@ -867,6 +921,9 @@ bool RunReport::expectationsHold() const {
 
 int RunReport::exitCode() const {
   if (!expectationsHold()) return 1;
+  for (const TimelineResult& t : timeline) {
+    if (!t.ok && !t.expected) return 1;  // Azure refused a change nothing said it would
+  }
   return deployment_ok || deployment_failure_expected ? 0 : 1;
 }
 

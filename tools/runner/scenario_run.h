@@ -64,6 +64,7 @@ struct TimelineResult {
   std::string subject;  // resource, endpoint or group
   bool ok = true;
   std::vector<ConfigIssue> errors;  // Azure's refusal of a redeployment
+  bool expected = false;            // a deployment expectation said it would be refused
 };
 
 // Counts over one minute of virtual time (Azure Monitor's PT1M grain).
@@ -116,8 +117,8 @@ struct RunReport {
   std::vector<ExpectationResult> expectations;
 
   bool expectationsHold() const;
-  // Exit status of `routesim run`: 0, or 1 when an expectation failed or the deployment failed
-  // without the scenario expecting it.
+  // Exit status of `routesim run`: 0, or 1 when an expectation failed or a deployment (at the
+  // start or on the timeline) failed without the scenario expecting it.
   int exitCode() const;
 };
 

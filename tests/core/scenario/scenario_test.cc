@@ -18,8 +18,7 @@ std::string readFile(const std::string& path) {
 }
 
 std::string seedScenario() {
-  return readFile(std::string(ROUTESIM_TEST_DATA_DIR) +
-                  "/scenarios/storage-behind-firewall.scenario.json");
+  return readFile(std::string(ROUTESIM_SCENARIOS_DIR) + "/storage-behind-firewall.scenario.json");
 }
 
 // Replaces the first occurrence of `from` in `text`.
