@@ -1,5 +1,6 @@
 #include "core/common/duration.h"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 
@@ -121,6 +122,48 @@ std::string formatIsoDuration(uint64_t ns) {
     out += "S";
   }
   return out;
+}
+
+std::string formatUtcTicks(int64_t unix_ns) {
+  int64_t ticks = unix_ns >= 0 ? unix_ns / 100 : -((-unix_ns + 99) / 100);  // floor
+  int64_t seconds = ticks >= 0 ? ticks / 10000000 : -((-ticks + 9999999) / 10000000);
+  auto fraction = static_cast<uint32_t>(ticks - seconds * 10000000);
+  int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  auto second_of_day = static_cast<uint32_t>(seconds - days * 86400);
+  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = static_cast<uint32_t>(z - era * 146097);
+  uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t year = static_cast<int64_t>(yoe) + era * 400;
+  uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  uint32_t mp = (5 * doy + 2) / 153;
+  uint32_t day = doy - (153 * mp + 2) / 5 + 1;
+  uint32_t month = mp < 10 ? mp + 3 : mp - 9;
+  if (month <= 2) ++year;
+
+  char buf[32];
+  auto put = [&](size_t at, uint64_t v, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  put(0, static_cast<uint64_t>(std::max<int64_t>(0, std::min<int64_t>(9999, year))), 4);
+  buf[4] = '-';
+  put(5, month, 2);
+  buf[7] = '-';
+  put(8, day, 2);
+  buf[10] = 'T';
+  put(11, second_of_day / 3600, 2);
+  buf[13] = ':';
+  put(14, second_of_day / 60 % 60, 2);
+  buf[16] = ':';
+  put(17, second_of_day % 60, 2);
+  buf[19] = '.';
+  put(20, fraction, 7);
+  buf[27] = 'Z';
+  return std::string(buf, 28);
 }
 
 }  // namespace routesim

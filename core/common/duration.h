@@ -18,4 +18,9 @@ Result<uint64_t> parseIsoDuration(std::string_view text);
 // The shortest ISO 8601 form of `ns` ("PT5M", "P1DT2H", "PT0.5S", "PT0S").
 std::string formatIsoDuration(uint64_t ns);
 
+// A Unix time in nanoseconds as IoT Hub writes times: UTC with seven fractional digits (.NET
+// ticks), "2018-07-05T15:11:42.6850000Z". Written by hand (no gmtime, no printf): the scenario
+// replay stamps every message with it.
+std::string formatUtcTicks(int64_t unix_ns);
+
 }  // namespace routesim

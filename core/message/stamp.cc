@@ -3,23 +3,13 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/common/duration.h"
+
 namespace routesim::message {
 
 std::string formatIotHubTime(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
-  auto ticks = duration_cast<nanoseconds>(t.time_since_epoch()).count() / 100;  // .NET ticks
-  time_t seconds = static_cast<time_t>(ticks / 10000000);
-  auto fraction = static_cast<long>(ticks % 10000000);
-  if (fraction < 0) {
-    fraction += 10000000;
-    --seconds;
-  }
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%07ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
-  return buf;
+  return formatUtcTicks(duration_cast<nanoseconds>(t.time_since_epoch()).count());
 }
 
 std::string generationIdOf(std::string_view device_id) {

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "core/common/config_reader.h"
+#include "core/common/duration.h"
 
 namespace routesim::scenario {
 namespace {
@@ -45,15 +46,7 @@ std::optional<double> number(ObjectReader& r, std::string_view key, ConfigIssues
 }  // namespace
 
 std::string formatIsoTime(uint64_t unix_ns) {
-  auto seconds = static_cast<time_t>(unix_ns / 1000000000ULL);
-  uint64_t ticks = (unix_ns % 1000000000ULL) / 100;  // seven fractional digits, as .NET "o"
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%07lluZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<unsigned long long>(ticks));
-  return buf;
+  return formatUtcTicks(static_cast<int64_t>(unix_ns));  // seven fractional digits, as .NET "o"
 }
 
 VariableSet VariableSet::fromSpecs(std::vector<VariableSpec> specs) {

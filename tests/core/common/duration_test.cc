@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <limits>
 
 namespace routesim {
@@ -61,6 +63,27 @@ TEST(IsoDurationTest, FormatsTheShortestFormAndRoundTrips) {
   EXPECT_EQ(formatIsoDuration(kS / 2), "PT0.5S");
   for (uint64_t ns : {uint64_t{1}, 999 * kS, 3 * 86400 * kS + 61 * kS + 7}) {
     EXPECT_EQ(parsed(formatIsoDuration(ns)), ns) << formatIsoDuration(ns);
+  }
+}
+
+TEST(UtcTicksTest, WritesIotHubTimes) {
+  EXPECT_EQ(formatUtcTicks(0), "1970-01-01T00:00:00.0000000Z");
+  EXPECT_EQ(formatUtcTicks(1530803502685000000LL), "2018-07-05T15:11:42.6850000Z");
+  EXPECT_EQ(formatUtcTicks(1767225600LL * 1000000000LL + 1234567), "2026-01-01T00:00:00.0012345Z");
+  EXPECT_EQ(formatUtcTicks(951782400LL * 1000000000LL), "2000-02-29T00:00:00.0000000Z");
+  EXPECT_EQ(formatUtcTicks(-100), "1969-12-31T23:59:59.9999999Z");
+}
+
+// Against the C library's gmtime from 1900 to 2261 (the range of int64 nanoseconds).
+TEST(UtcTicksTest, AgreesWithGmtime) {
+  for (int64_t s = -2208988800LL; s < 9200000000LL; s += 86400 * 37 + 3671) {
+    time_t t = static_cast<time_t>(s);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char want[40];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.0000030Z", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ASSERT_EQ(formatUtcTicks(s * 1000000000LL + 3000), want) << s;
   }
 }
 
