@@ -417,8 +417,11 @@ void Router::flushOutbound(Worker& w) {
     EndpointSlot& slot = *slots_[s];
     auto n = static_cast<int64_t>(out.size());
     Backoff backoff;
-    // Backpressure towards the endpoint: help deliver until there is room.
-    while (slot.size.load(std::memory_order_acquire) + n >
+    // Backpressure towards the endpoint: help deliver until there is room. Not in inline mode,
+    // where time stands still during the call: a failing endpoint's queue holds what it must
+    // (as IoT Hub keeps messages for an unhealthy endpoint) and grows past the capacity.
+    while (&w != inline_worker_.get() &&
+           slot.size.load(std::memory_order_acquire) + n >
                static_cast<int64_t>(options_.endpoint_capacity) &&
            slot.size.load(std::memory_order_acquire) > 0) {
       if (drainEndpoints(w) == 0) backoff.pause();

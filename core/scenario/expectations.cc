@@ -142,6 +142,20 @@ std::vector<Expectation> readExpectations(const json::Value& expect, const std::
       e.target = dr.string("target");
       e.code = dr.string("code");
       e.reason = dr.string("reason");
+      if (const json::Value* st = dr.get("status")) {
+        // An HTTP status, or null for a connection refused below HTTP.
+        if (st->is(json::Type::kNull)) {
+          e.match_status = true;
+        } else if (st->is(json::Type::kNumber) && st->number() >= 100 && st->number() <= 599 &&
+                   st->number() == static_cast<double>(static_cast<int>(st->number()))) {
+          e.match_status = true;
+          e.status = static_cast<int>(st->number());
+        } else {
+          issues.error(dr.pathOf("status"), "InvalidExpectation",
+                       "expected an HTTP status (100-599) or null (refused below HTTP)",
+                       st->offset());
+        }
+      }
       dr.warnUnknownKeys();
       e.seen = r.boolean("seen").value_or(true);
       if (const json::Value* v = r.get("count")) {

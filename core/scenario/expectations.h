@@ -58,6 +58,8 @@ struct Expectation {
   std::optional<std::string> target;
   std::optional<std::string> code;  // also kDeployment
   std::optional<std::string> reason;
+  bool match_status = false;  // "status" given: an HTTP status, or null (below HTTP)
+  std::optional<int> status;
   bool seen = true;
   // kFate
   std::string group;

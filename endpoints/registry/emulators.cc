@@ -198,6 +198,22 @@ EmulatorResources readArmResources(const json::Value& resources, std::string_vie
   r.storage_accounts = readArmStorageAccounts(resources, std::string(path), issues);
   r.event_hubs = eventhubs::readArmNamespaces(resources, path, issues);
   r.service_bus = servicebus::readArmNamespaces(resources, path, issues);
+  // The built-in endpoint as the (first) IoT hub declares it.
+  for (size_t i = 0; i < resources.items().size(); ++i) {
+    const json::Value& res = resources.items()[i];
+    const json::Value* type = res.find("type");
+    if (type == nullptr || !type->is(json::Type::kString) ||
+        !utf::equalsIgnoreCase(type->text(), "Microsoft.Devices/IotHubs"))
+      continue;
+    const json::Value* props = res.find("properties");
+    const json::Value* events = props != nullptr ? props->find("eventHubEndpoints") : nullptr;
+    if (events != nullptr) {
+      std::string at = json::pathJoin(json::pathJoin(json::pathIndex(path, i), "properties"),
+                                      "eventHubEndpoints");
+      r.builtin_events = eventhubs::readBuiltinEventsEndpoint(*events, at, issues);
+    }
+    break;
+  }
   return r;
 }
 

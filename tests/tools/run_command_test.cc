@@ -204,7 +204,9 @@ TEST_F(RunCommandTest, KeyBasedAuthThroughTheFirewallIsDeniedAsStorageDeniesIt) 
   std::string file = write(
       "s.json", smallScenario("", R"(,
   "expect": [
-    {"text": "denied", "denial": {"kind": "egress", "code": "AuthorizationFailure"}, "seen": true},
+    {"text": "denied", "denial": {"kind": "egress", "code": "AuthorizationFailure", "status": 403},
+     "seen": true},
+    {"text": "not a 401", "denial": {"kind": "egress", "status": 401}, "seen": false},
     {"text": "unhealthy", "endpoint": "cold", "health": "unhealthy", "at": "PT5M"},
     {"text": "none delivered", "endpoint": "cold", "delivered": 0}])",
                               R"("defaultAction": "Deny", "bypass": "AzureServices")", "keyBased"));
@@ -317,6 +319,21 @@ TEST_F(RunCommandTest, FileErrorsExitTwoWithLineAndColumn) {
   EXPECT_NE(r.err.find("$.duration"), std::string::npos) << r.err;
   Result missing = run((dir_ / "nope.json").string());
   EXPECT_EQ(missing.code, 2);
+}
+
+TEST_F(RunCommandTest, BuiltInEndpointHasTheHubsPartitionCount) {
+  std::string text =
+      smallScenario(R"("eventHubEndpoints": {"events": {"partitionCount": 8}},)", "");
+  const std::string to_cold = R"("endpointNames": ["cold"])";
+  text.replace(text.find(to_cold), to_cold.size(), R"("endpointNames": ["events"])");
+  Result r = run(write("s.json", text));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(number(r.json, {"endpoints", "events", "delivered"}), 600);
+  std::filesystem::path events = dir_ / "r-out" / "iothub" / "hub" / "events";
+  for (int p = 0; p < 8; ++p) {
+    EXPECT_TRUE(std::filesystem::exists(events / ("partition-" + std::to_string(p) + ".ndjson")))
+        << p;
+  }
 }
 
 TEST_F(RunCommandTest, TraceHasOneLinePerOutcome) {

@@ -113,7 +113,7 @@ class Run final : public OutcomeObserver {
   bool deploy();
   void bindEgress(const scenario::Deployment& d);
   void applyEvent(const TimelineEvent& e, size_t index);
-  bool redeploy(std::vector<std::string> next, TimelineResult& result);
+  bool redeploy(std::vector<std::string> next, const TimelineEvent& e, TimelineResult& result);
   void tick(uint64_t t);
   void sampleHealth(uint64_t t);
   std::vector<HealthStatus> healthNow() const;
@@ -414,7 +414,7 @@ void Run::applyEvent(const TimelineEvent& e, size_t index) {
           break;
         }
       }
-      redeploy(std::move(next), r);
+      redeploy(std::move(next), e, r);
       break;
     }
   }
@@ -422,7 +422,7 @@ void Run::applyEvent(const TimelineEvent& e, size_t index) {
   releaseDone();
 }
 
-bool Run::redeploy(std::vector<std::string> next, TimelineResult& result) {
+bool Run::redeploy(std::vector<std::string> next, const TimelineEvent& e, TimelineResult& result) {
   auto parsed = json::parse(resourcesArray(next));
   ConfigIssues issues;
   scenario::Deployment d;
@@ -472,7 +472,12 @@ bool Run::redeploy(std::vector<std::string> next, TimelineResult& result) {
   if (issues.hasErrors()) {
     result.ok = false;
     for (const ConfigIssue& i : issues.items()) {
-      if (i.severity == ConfigIssue::Severity::kError) result.errors.push_back(i);
+      if (i.severity != ConfigIssue::Severity::kError) continue;
+      // Located at the event that made the change (the file's line and column); the path
+      // inside the redeployed resources goes into the message.
+      result.errors.push_back({i.severity, e.path, i.code,
+                               "redeploying the resources, " + i.path + ": " + i.message,
+                               e.offset});
     }
     return false;
   }
@@ -863,6 +868,7 @@ void Run::evaluateExpectations() {
           if (e.target && !utf::equalsIgnoreCase(d.target, *e.target)) continue;
           if (e.code && d.code != *e.code) continue;
           if (e.reason && d.reason != *e.reason) continue;
+          if (e.match_status && d.status != e.status) continue;
           ++matches;
           messages += d.count;
         }
@@ -872,6 +878,8 @@ void Run::evaluateExpectations() {
         if (e.target) what += " to " + *e.target;
         if (e.code) what += " with " + *e.code;
         if (e.reason) what += " (" + *e.reason + ")";
+        if (e.match_status)
+          what += " status " + (e.status ? std::to_string(*e.status) : std::string("none"));
         bool has_count = e.comparison.equals || e.comparison.min || e.comparison.max;
         if (e.seen) {
           r.expected = what + (has_count ? ", messages " + e.comparison.describe() : " seen");
