@@ -56,6 +56,50 @@ TEST(TrafficGeneratorTest, RatesTimesAndOrder) {
   EXPECT_EQ(std::string(out[10].message.body.view()), "{\"n\": 2}");  // g-1's second message
 }
 
+// Groups the timeline adds send from their event on; removed ones stop at theirs. Traffic may
+// name a group that only the timeline adds.
+TEST(TrafficGeneratorTest, TimelineAddsAndRemovesDeviceGroups) {
+  std::string text = R"({"name": "t", "duration": "PT10M",
+    "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "hub", "location": "eastus",
+                   "sku": {"name": "S1", "capacity": 1}, "properties": {}}],
+    "devices": [{"group": "early", "count": 2}],
+    "traffic": [{"group": "early", "ratePerDevice": "1/min"},
+                {"group": "late", "ratePerDevice": "1/min"}],
+    "timeline": [{"at": "PT4M", "action": "addDevices", "group": {"group": "late", "count": 3}},
+                 {"at": "PT5M", "action": "removeDevices", "group": "early"}]})";
+  LoadedScenario loaded = readScenario(text);
+  ASSERT_TRUE(loaded.fileOk()) << loaded.file_issues.format("t", text);
+  ASSERT_EQ(loaded.scenario.devices.size(), 2u);
+  EXPECT_EQ(loaded.scenario.devices[0].active_until_ns, 5 * kMin);
+  EXPECT_EQ(loaded.scenario.devices[1].active_from_ns, 4 * kMin);
+  std::map<std::string, int> per_group;
+  for (const GeneratedMessage& m : all(loaded.scenario)) {
+    const DeviceGroup& g = loaded.scenario.devices[m.group];
+    EXPECT_GE(m.at_ns, g.active_from_ns) << g.name;
+    EXPECT_LT(m.at_ns, g.active_until_ns) << g.name;
+    ++per_group[g.name];
+  }
+  EXPECT_EQ(per_group["early"], 2 * 5);  // minutes 0-4
+  EXPECT_EQ(per_group["late"], 3 * 6);   // minutes 4-9
+}
+
+TEST(TrafficGeneratorTest, TimelineGroupErrors) {
+  std::string text = R"({"name": "t", "duration": "PT10M",
+    "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "hub", "location": "eastus",
+                   "sku": {"name": "S1", "capacity": 1}, "properties": {}}],
+    "devices": [{"group": "g", "count": 2}],
+    "timeline": [{"at": "PT1M", "action": "addDevices", "group": {"group": "g", "count": 3}},
+                 {"at": "PT2M", "action": "removeDevices", "group": "nope"}]})";
+  LoadedScenario loaded = readScenario(text);
+  std::string errors = loaded.file_issues.format("t", text);
+  EXPECT_NE(errors.find("$.timeline[0].group.group: device group 'g' already exists"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("$.timeline[1].group: no device group 'nope' exists at this time"),
+            std::string::npos)
+      << errors;
+}
+
 TEST(TrafficGeneratorTest, SameSeedSameMessages) {
   Scenario s = make(R"([{"group": "g", "count": 3}])",
                     R"([{"group": "g", "ratePerDevice": "1/s", "template": "$.Guid $.V",
