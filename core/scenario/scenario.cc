@@ -202,6 +202,13 @@ Deployment readDeployment(const json::Value& resources, std::string_view path,
           issues);
       // Conditions compile when the hub is deployed: a bad one is Azure's refusal.
       if (!issues.hasErrors()) (void)routing::RouteTable::build(d.routing, {}, issues);
+    } else {
+      // A hub created without routing settings has the default fallback route: telemetry
+      // goes to the built-in endpoint (as the portal and CLI create it).
+      routing::RouteConfig fallback;
+      fallback.name = "$fallback";
+      fallback.endpoint = "events";
+      d.routing.fallback = fallback;
     }
   }
   d.policy = policy::readPolicyResources(resources, path, profile, issues);

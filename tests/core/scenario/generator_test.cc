@@ -83,6 +83,16 @@ TEST(TrafficGeneratorTest, TimelineAddsAndRemovesDeviceGroups) {
   EXPECT_EQ(per_group["late"], 3 * 6);   // minutes 4-9
 }
 
+// A hub deployed without routing settings gets the default fallback route to `events`.
+TEST(TrafficGeneratorTest, HubWithoutRoutingHasTheDefaultFallbackRoute) {
+  Scenario s = make(R"([{"group": "g"}])", "[]");
+  ASSERT_TRUE(s.routing.fallback.has_value());
+  EXPECT_EQ(s.routing.fallback->endpoint, "events");
+  EXPECT_EQ(s.routing.fallback->condition, "true");
+  EXPECT_TRUE(s.routing.fallback->enabled);
+  EXPECT_TRUE(s.routing.routes.empty());
+}
+
 TEST(TrafficGeneratorTest, TimelineGroupErrors) {
   std::string text = R"({"name": "t", "duration": "PT10M",
     "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "hub", "location": "eastus",
