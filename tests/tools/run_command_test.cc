@@ -303,6 +303,7 @@ TEST_F(RunCommandTest, UnexpectedDeploymentFailureExitsOneAndExpectedOneZero) {
   EXPECT_EQ(r.json.find("deployment")->find("errors")->items().at(0).find("code")->text(),
             "IH400104");
   EXPECT_NE(r.out.find("deployment failed"), std::string::npos);
+  EXPECT_EQ(number(r.json, {"metrics", "d2c.telemetry.ingress.allProtocol"}), 0);  // nothing ran
 
   std::string expected = bad_condition;
   expected.insert(expected.rfind('}'),

@@ -184,6 +184,8 @@ void Run::execute(const std::vector<ConfigIssue>& deployment_errors) {
   if (deployment_errors.empty()) deploy();
   report_.deployment_ok = report_.deployment_errors.empty();
   if (!report_.deployment_ok) {
+    // Nothing ran: the hub's metrics are all zero.
+    report_.metrics = metrics::MetricsSnapshot{}.iotHubMetrics({});
     evaluateExpectations();
     return;
   }
