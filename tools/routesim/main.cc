@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tools/routesim/bench_command.h"
+#include "tools/routesim/check_command.h"
 #include "tools/routesim/eval_command.h"
 #include "tools/routesim/generate_command.h"
 #include "tools/routesim/inspect_command.h"
@@ -46,6 +47,15 @@ int main(int argc, char** argv) {
                       "Accepted for scripts; the replay runs on one thread and its report does "
                       "not depend on it");
   run_cmd->add_flag("--quiet", run.quiet, "No progress line");
+
+  routesim::cli::CheckOptions check;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check",
+      "Find firewall, identity, routing and ingress misconfigurations in a scenario file without "
+      "traffic, with the error Azure would give and the fix");
+  check_cmd->add_option("scenario", check.scenario_file, "Scenario file (JSON)")->required();
+  check_cmd->add_option("--format", check.format,
+                        "text (default), json, or sarif (SARIF 2.1.0 for code scanning)");
 
   routesim::cli::BenchOptions bench;
   CLI::App* bench_cmd = app.add_subcommand(
@@ -172,6 +182,7 @@ int main(int argc, char** argv) {
   }
 
   if (run_cmd->parsed()) return routesim::cli::runRun(run, std::cout, std::cerr);
+  if (check_cmd->parsed()) return routesim::cli::runCheck(check, std::cout, std::cerr);
   if (generate_cmd->parsed()) {
     if (gen_messages_opt->count()) generate.messages = gen_messages;
     if (gen_routes_opt->count()) generate.routes = gen_routes;

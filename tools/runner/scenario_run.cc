@@ -20,6 +20,7 @@
 #include "endpoints/fault/fault_plan.h"
 #include "endpoints/registry/emulators.h"
 #include "endpoints/registry/endpoint_target.h"
+#include "tools/runner/egress_binding.h"
 
 namespace routesim::runner {
 namespace {
@@ -34,22 +35,6 @@ constexpr uint64_t kMinuteNs = 60 * kSecondNs;
 
 std::string_view stampAuth(std::string_view auth_method) {
   return auth_method == "sas" ? "sas" : "x509";
-}
-
-// The child entity an endpoint sends to, as RBAC scopes name it.
-std::string entityChild(routing::EndpointKind kind, const std::string& entity) {
-  switch (kind) {
-    case routing::EndpointKind::kStorage:
-      return "blobServices/default/containers/" + entity;
-    case routing::EndpointKind::kEventHubs:
-      return "eventhubs/" + entity;
-    case routing::EndpointKind::kServiceBusQueue:
-      return "queues/" + entity;
-    case routing::EndpointKind::kServiceBusTopic:
-      return "topics/" + entity;
-    default:
-      return {};
-  }
 }
 
 std::string resourcesArray(const std::vector<std::string>& resources) {
@@ -339,19 +324,7 @@ bool Run::deploy() {
 
 void Run::bindEgress(const scenario::Deployment& d) {
   for (const routing::EndpointConfig& c : d.routing.endpoints) {
-    auto target = endpoints::resolveTarget(c);
-    if (!target.ok()) continue;
-    const policy::Target* t = policy::findTarget(d.policy, target->resource);
-    if (t == nullptr) continue;
-    policy::EgressEndpoint e;
-    e.name = c.name;
-    e.auth = c.authentication_type == "identityBased" ? policy::AuthType::kIdentityBased
-                                                      : policy::AuthType::kKeyBased;
-    e.user_assigned_identity = c.user_assigned_identity;
-    e.has_connection_string = !c.connection_string.empty();
-    e.target_entity = t->ref;
-    e.target_entity.child = entityChild(c.kind, target->entity);
-    egress_->bind(c.name, e, *t);
+    if (auto b = egressBinding(c, d)) egress_->bind(c.name, b->endpoint, b->target);
   }
 }
 

@@ -1,0 +1,225 @@
+// `routesim check`: findings, exit codes, the JSON shape, and agreement with `routesim run` on
+// every bundled scenario (a check that says "denied" and a run that delivers are a bug).
+#include "tools/routesim/check_command.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "core/common/file_io.h"
+#include "core/common/json.h"
+#include "tools/routesim/run_command.h"
+
+namespace routesim {
+namespace {
+
+class CheckCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "routesim-check-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  struct Result {
+    int code = -1;
+    std::string out;
+    std::string err;
+    json::Value json;
+  };
+  Result check(const std::string& file) {
+    cli::CheckOptions o;
+    o.scenario_file = file;
+    o.format = "json";
+    std::ostringstream out, err;
+    Result r;
+    r.code = cli::runCheck(o, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    if (r.code != 2) {
+      auto parsed = json::parse(r.out);
+      EXPECT_TRUE(parsed.ok()) << r.out;
+      if (parsed.ok()) r.json = std::move(parsed).value();
+    }
+    return r;
+  }
+  json::Value runReport(const std::string& file) {
+    cli::RunOptions o;
+    o.scenario_file = file;
+    o.report_file = (dir_ / "report.json").string();
+    o.out_dir = (dir_ / "out").string();
+    o.quiet = true;
+    std::ostringstream out, err;
+    cli::runRun(o, out, err);
+    auto text = readFile(o.report_file);
+    EXPECT_TRUE(text.ok());
+    auto parsed = json::parse(text.ok() ? *text : "{}");
+    return parsed.ok() ? std::move(parsed).value() : json::Value();
+  }
+
+  std::filesystem::path dir_;
+};
+
+const std::string kScenarios = ROUTESIM_SCENARIOS_DIR;
+
+std::set<std::string> findingSubjects(const json::Value& findings, std::string_view code) {
+  std::set<std::string> out;
+  for (const json::Value& f : findings.find("findings")->items()) {
+    if (f.find("code")->text() != code) continue;
+    // "endpoint 'x' ..." or "device group 'x': ..."
+    std::string message(f.find("message")->text());
+    size_t open = message.find('\'');
+    out.insert(message.substr(open + 1, message.find('\'', open + 1) - open - 1));
+  }
+  return out;
+}
+
+TEST_F(CheckCommandTest, KeyBasedStorageBehindFirewallIsAnErrorWithAzuresAnswer) {
+  Result r = check(kScenarios + "/storage-keybased-denied.scenario.json");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const json::Value& f = r.json.find("findings")->items().at(0);
+  EXPECT_EQ(f.find("code")->text(), "EgressDenied");
+  EXPECT_EQ(f.find("severity")->text(), "error");
+  EXPECT_EQ(f.find("path")->text(),
+            "$.resources[0].properties.routing.endpoints.storageContainers[0]");
+  EXPECT_EQ(f.find("azure")->find("status")->number(), 403);
+  EXPECT_EQ(f.find("azure")->find("code")->text(), "AuthorizationFailure");
+  EXPECT_NE(f.find("fix")->text().find("identityBased"), std::string::npos);
+}
+
+TEST_F(CheckCommandTest, CleanScenarioHasNoErrors) {
+  Result r = check(kScenarios + "/storage-trusted-services.scenario.json");
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const json::Value& f : r.json.find("findings")->items())
+    EXPECT_NE(f.find("severity")->text(), "error") << f.compact();
+}
+
+TEST_F(CheckCommandTest, IngressDenialNamesTheGroupAndTheDecidingSetting) {
+  Result r = check(kScenarios + "/tls-minimum-version.scenario.json");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(findingSubjects(r.json, "IngressDenied"), std::set<std::string>{"legacy-gateways"});
+  const json::Value& f = r.json.find("findings")->items().at(0);
+  EXPECT_TRUE(f.find("azure")->find("status")->is(json::Type::kNull));  // handshake refused
+  EXPECT_EQ(f.find("azure")->find("code")->text(), "TlsVersionNotSupported");
+}
+
+TEST_F(CheckCommandTest, RoutesThatNeverMatchUnreachableEndpointsAndOrphans) {
+  std::string text = R"({"name": "r", "duration": "PT5M",
+    "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "hub", "location": "eastus",
+      "sku": {"name": "S1", "capacity": 1},
+      "properties": {"routing": {
+        "endpoints": {"eventHubs": [{"name": "spare",
+          "connectionString": "Endpoint=sb://ns1.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=a2V5;EntityPath=h1"}]},
+        "routes": [
+          {"name": "hot", "source": "DeviceMessages", "condition": "$body.t > 50",
+           "endpointNames": ["events"], "isEnabled": true},
+          {"name": "never", "source": "DeviceMessages", "condition": "kind = 'x' AND kind = 'y'",
+           "endpointNames": ["events"], "isEnabled": true},
+          {"name": "twins", "source": "TwinChangeEvents", "condition": "true",
+           "endpointNames": ["events"], "isEnabled": true}]}}},
+      {"type": "Microsoft.EventHub/namespaces", "name": "ns1", "location": "eastus",
+       "sku": {"name": "Standard"}, "resources": [{"type": "eventhubs", "name": "h1"}]}],
+    "devices": [{"group": "g", "count": 5}],
+    "traffic": [{"group": "g", "ratePerDevice": "1/10s", "appProperties": {"kind": "x"},
+                 "contentType": "application/json", "contentEncoding": "utf-8",
+                 "template": "{\"t\": $.T}", "variables": [{"name": "T", "random": true, "min": 0, "max": 100}]}]})";
+  std::string file = (dir_ / "s.json").string();
+  std::ofstream(file) << text;
+  Result r = check(file);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // warnings only
+  std::map<std::string, std::string> codes;
+  for (const json::Value& f : r.json.find("findings")->items())
+    codes[std::string(f.find("code")->text())] = std::string(f.find("message")->text());
+  EXPECT_NE(codes["RouteNeverMatches"].find("route 'never'"), std::string::npos) << r.out;
+  EXPECT_NE(codes["RouteSourceWithoutTraffic"].find("route 'twins'"), std::string::npos) << r.out;
+  EXPECT_NE(codes["EndpointUnreachable"].find("'spare'"), std::string::npos) << r.out;
+  EXPECT_NE(codes["OrphanedMessages"].find("match no route"), std::string::npos) << r.out;
+}
+
+// SARIF 2.1.0's required fields (sarif-schema-2.1.0.json): version, runs[].tool.driver.name,
+// results[].message.text; ruleId naming a rule of the driver; level one of the schema's values.
+TEST_F(CheckCommandTest, SarifHasTheSchemasRequiredFields) {
+  cli::CheckOptions o;
+  o.scenario_file = kScenarios + "/storage-keybased-denied.scenario.json";
+  o.format = "sarif";
+  std::ostringstream out, err;
+  EXPECT_EQ(cli::runCheck(o, out, err), 1);
+  auto sarif = json::parse(out.str());
+  ASSERT_TRUE(sarif.ok()) << out.str();
+  EXPECT_EQ(sarif->find("version")->text(), "2.1.0");
+  const json::Value& run = sarif->find("runs")->items().at(0);
+  const json::Value& driver = *run.find("tool")->find("driver");
+  EXPECT_EQ(driver.find("name")->text(), "routesim");
+  std::set<std::string> rules;
+  for (const json::Value& r : driver.find("rules")->items())
+    rules.insert(std::string(r.find("id")->text()));
+  const json::Value& results = *run.find("results");
+  ASSERT_EQ(results.items().size(), 1u);
+  for (const json::Value& r : results.items()) {
+    EXPECT_TRUE(rules.count(std::string(r.find("ruleId")->text())));
+    std::string level(r.find("level")->text());
+    EXPECT_TRUE(level == "error" || level == "warning" || level == "note" || level == "none");
+    EXPECT_FALSE(r.find("message")->find("text")->text().empty());
+    const json::Value& physical = *r.find("locations")->items().at(0).find("physicalLocation");
+    EXPECT_EQ(physical.find("artifactLocation")->find("uri")->text(), o.scenario_file);
+    EXPECT_EQ(physical.find("region")->find("startLine")->number(), 20);  // the endpoint object
+  }
+}
+
+TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {
+  std::string file = (dir_ / "bad.json").string();
+  std::ofstream(file) << "{\"name\": 1}";
+  EXPECT_EQ(check(file).code, 2);
+  cli::CheckOptions o;
+  o.scenario_file = kScenarios + "/storage-trusted-services.scenario.json";
+  o.format = "yaml";
+  std::ostringstream out, err;
+  EXPECT_EQ(cli::runCheck(o, out, err), 2);
+}
+
+// The same decisions as `routesim run`: on every bundled scenario without a timeline, the
+// endpoints check says are denied are the ones the run reports egress denials for, and the
+// groups check says are turned away are the ones the run reports ingress denials for.
+TEST_F(CheckCommandTest, AgreesWithRunOnEveryBundledScenario) {
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kScenarios)) {
+    std::string path = entry.path().string();
+    if (path.size() < 14 || path.substr(path.size() - 14) != ".scenario.json") continue;
+    auto text = readFile(path);
+    ASSERT_TRUE(text.ok());
+    auto doc = json::parse(*text);
+    ASSERT_TRUE(doc.ok()) << path;
+    if (const json::Value* t = doc->find("timeline"); t != nullptr && !t->items().empty()) continue;
+    // The load scenario's run is the replay benchmark (long under sanitizers); it has no denials.
+    double devices = 0;
+    for (const json::Value& g : doc->find("devices")->items())
+      devices += g.find("count") ? g.find("count")->number() : 1;
+    if (devices > 1000) continue;
+    Result c = check(path);
+    ASSERT_NE(c.code, 2) << path << c.err;
+    json::Value report = runReport(path);
+    if (!report.find("deployment")->find("ok")->boolean()) continue;
+    std::set<std::string> egress, ingress;
+    for (const json::Value& d : report.find("denials")->items()) {
+      (d.find("kind")->text() == "egress" ? egress : ingress)
+          .insert(std::string(d.find("source")->text()));
+    }
+    EXPECT_EQ(findingSubjects(c.json, "EgressDenied"), egress) << path;
+    EXPECT_EQ(findingSubjects(c.json, "IngressDenied"), ingress) << path;
+    ++compared;
+  }
+  EXPECT_GE(compared, 8u);
+}
+
+}  // namespace
+}  // namespace routesim

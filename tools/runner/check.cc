@@ -1,0 +1,402 @@
+#include "tools/runner/check.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "core/common/diagnostic.h"
+#include "core/common/json.h"
+#include "core/common/utf.h"
+#include "core/message/stamp.h"
+#include "core/policy/ingress.h"
+#include "core/query/compiler.h"
+#include "core/routing/route_table.h"
+#include "core/scenario/generator.h"
+#include "tools/runner/egress_binding.h"
+
+namespace routesim::runner {
+namespace {
+
+using Severity = Finding::Severity;
+
+// A policy explanation is "decision: why; fix": split at the last "; ".
+void splitExplanation(const std::string& text, Finding& f) {
+  size_t at = text.rfind("; ");
+  if (at == std::string::npos) {
+    f.message = text;
+    return;
+  }
+  f.message = text.substr(0, at);
+  f.fix = text.substr(at + 2);
+}
+
+void setAzure(Finding& f, const policy::AzureError& e) {
+  f.has_azure = true;
+  f.azure_status = e.status;
+  f.azure_code = std::string(e.code);
+}
+
+std::string routeSourceName(message::MessageSource s) {
+  return std::string(message::sourceName(s));
+}
+
+class Checker {
+ public:
+  Checker(const scenario::LoadedScenario& loaded, const CheckOptions& options)
+      : sc_(loaded.scenario), loaded_(loaded), options_(options) {}
+
+  std::vector<Finding> run() {
+    deployment();
+    if (deployment_failed_) return std::move(findings_);
+    ingress();
+    egress();
+    routes();
+    return std::move(findings_);
+  }
+
+ private:
+  void add(Finding f) { findings_.push_back(std::move(f)); }
+
+  // What Azure refuses at deployment, as `run` reports it.
+  void deployment() {
+    for (const ConfigIssue& i : loaded_.deployment_errors) {
+      Finding f;
+      f.code = i.code;
+      f.severity = Severity::kError;
+      f.path = i.path;
+      f.offset = i.offset;
+      f.message = "Azure refuses the deployment: " + i.message;
+      f.fix = "correct the resource at " + i.path;
+      add(std::move(f));
+      deployment_failed_ = true;
+    }
+    if (sc_.policy.hubs.empty()) deployment_failed_ = true;
+  }
+
+  // Every device of every group against the hub's ingress settings.
+  void ingress() {
+    const policy::HubPolicyConfig& hub = sc_.policy.hubs[0];
+    policy::IngressPolicy policy(hub.ingress, sc_.policy.network);
+    for (const scenario::DeviceGroup& g : sc_.devices) {
+      // Denied devices by reason: one finding per reason, with the first such device.
+      std::map<policy::IngressReason, std::pair<uint32_t, uint32_t>> denied;  // first, count
+      for (uint32_t d = 0; d < g.count; ++d) {
+        policy::IngressDecision decision = policy.decide(g.locationOf(d), g.tls);
+        if (decision.allowed) continue;
+        auto [it, inserted] = denied.try_emplace(decision.reason, d, 0);
+        ++it->second.second;
+      }
+      for (const auto& [reason, first_count] : denied) {
+        auto [first, count] = first_count;
+        policy::ClientLocation where = g.locationOf(first);
+        policy::IngressDecision decision = policy.decide(where, g.tls);
+        Finding f;
+        f.code = "IngressDenied";
+        f.severity = Severity::kError;
+        f.path = g.path;
+        splitExplanation(policy.explain(decision, where, g.tls), f);
+        f.message = "device group '" + g.name + "': " + std::to_string(count) + " of " +
+                    std::to_string(g.count) + " devices are turned away (" +
+                    std::string(policy::ingressReasonName(reason)) + ", decided by " +
+                    policy.decidedBy(decision) + "): " + f.message;
+        setAzure(f, policy::IngressPolicy::azureError(decision));
+        add(std::move(f));
+      }
+    }
+  }
+
+  // Every custom endpoint against the egress policy at the start of the run.
+  void egress() {
+    const policy::HubPolicyConfig& hub_config = sc_.policy.hubs[0];
+    policy::EgressHub hub = policy::egressHub(hub_config, sc_.profile);
+    policy::RbacState rbac = policy::rbacState(sc_.policy);
+    for (policy::RoleAssignment& a : rbac.assignments) a.preexisting = true;
+    scenario::Deployment d;
+    d.routing = sc_.routing;
+    d.policy = sc_.policy;
+    for (const routing::EndpointConfig& c : sc_.routing.endpoints) {
+      std::optional<EgressBinding> b = egressBinding(c, d);
+      if (!b) continue;  // an unresolvable target is a deployment error already
+      policy::EgressDecision decision = policy::decideEgress(hub, b->endpoint, b->target, rbac, 0);
+      if (decision.allowed) continue;
+      Finding f;
+      f.code = "EgressDenied";
+      f.severity = Severity::kError;
+      f.path = c.path;
+      f.offset = c.offset;
+      splitExplanation(policy::explainEgress(decision, hub, b->endpoint, b->target), f);
+      f.message = "endpoint '" + c.name + "' cannot deliver to " + b->target.ref.name + " (" +
+                  std::string(policy::egressReasonName(decision.reason)) + "): " + f.message;
+      setAzure(f, policy::egressAzureError(decision, b->target));
+      add(std::move(f));
+    }
+  }
+
+  // The route table on a sample of the scenario's own traffic.
+  void routes() {
+    routing::RouteTable::BuildOptions build;
+    build.hub_name = sc_.hub_name;
+    ConfigIssues issues;
+    auto table = routing::RouteTable::build(sc_.routing, build, issues);
+    if (!table) return;
+
+    // Each route's condition on its own, to tell which routes match.
+    struct RouteState {
+      const routing::RouteConfig* config;
+      std::optional<query::Condition> condition;
+      uint64_t sampled = 0;  // messages of its source
+      uint64_t matched = 0;
+    };
+    std::vector<RouteState> routes;
+    for (const routing::RouteConfig& r : sc_.routing.routes) {
+      if (!r.enabled) continue;
+      query::CompileOptions co;
+      co.source = r.source;
+      auto compiled = query::Condition::compile(r.condition, co);
+      if (!compiled.ok()) continue;  // a deployment error already
+      routes.push_back(RouteState{&r, std::move(*compiled)});
+    }
+
+    // A sample: the first messages of each traffic entry (the generator's streams, in time).
+    std::vector<uint64_t> per_traffic(sc_.traffic.size(), 0);
+    std::array<uint64_t, routing::kSourceCount> per_source{};
+    uint64_t orphaned = 0, sampled = 0, invalid = 0;
+    std::map<std::string, uint64_t> reached;  // endpoint -> deliveries
+    scenario::TrafficGenerator generator(sc_);
+    scenario::GeneratedMessage g;
+    query::EvalScratch scratch;
+    routing::RoutingResult result;
+    size_t remaining_entries = sc_.traffic.size();
+    while (remaining_entries > 0 && generator.next(g)) {
+      uint64_t& n = per_traffic[g.traffic];
+      if (n >= options_.sample_per_traffic) continue;
+      if (++n == options_.sample_per_traffic) --remaining_entries;
+      message::Message& m = g.message;
+      message::StampOptions stamp;
+      auto when = std::chrono::system_clock::time_point(
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::nanoseconds(sc_.start_unix_ns + g.at_ns)));
+      message::stampIngress(m, when, stamp);
+      ++sampled;
+      ++per_source[static_cast<size_t>(m.source)];
+      table->route(m, scratch, result);
+      if (result.outcome == routing::RoutingResult::Outcome::kOrphaned &&
+          m.source == message::MessageSource::kDeviceMessages) {
+        ++orphaned;
+      }
+      for (const routing::Delivery& d : result.deliveries) {
+        if (d.invalid) ++invalid;
+        ++reached[utf::foldCase(table->endpoints()[d.endpoint].name)];
+      }
+      for (RouteState& r : routes) {
+        if (r.config->source != m.source) continue;
+        ++r.sampled;
+        if (r.condition->evaluate(m, scratch) == query::TriState::kTrue) ++r.matched;
+      }
+    }
+
+    for (const RouteState& r : routes) {
+      Finding f;
+      f.path = r.config->path;
+      f.offset = r.config->condition_offset;
+      if (r.sampled == 0) {
+        f.code = "RouteSourceWithoutTraffic";
+        f.severity = Severity::kInfo;
+        f.message = "route '" + r.config->name + "' reads " + routeSourceName(r.config->source) +
+                    ", which no traffic entry of the scenario sends";
+        f.fix = "add traffic of kind " + routeSourceName(r.config->source) +
+                " to exercise it, or remove the route";
+      } else if (r.matched == 0) {
+        f.code = "RouteNeverMatches";
+        f.severity = Severity::kWarning;
+        f.message = "route '" + r.config->name + "' matched none of " + std::to_string(r.sampled) +
+                    " sampled " + routeSourceName(r.config->source) +
+                    " of the scenario: its condition \"" + r.config->condition +
+                    "\" is false or undefined on everything the devices send";
+        f.fix =
+            "check the condition against the devices' messages (routesim eval --query ... "
+            "--message ...): property names, $body paths, and contentType application/json with "
+            "contentEncoding utf-8 for $body";
+      } else {
+        continue;
+      }
+      add(std::move(f));
+    }
+    for (const routing::EndpointConfig& c : sc_.routing.endpoints) {
+      bool routed = false;
+      for (const routing::RouteConfig& r : sc_.routing.routes)
+        routed = routed || (r.enabled && utf::equalsIgnoreCase(r.endpoint, c.name));
+      if (sc_.routing.fallback && sc_.routing.fallback->enabled)
+        routed = routed || utf::equalsIgnoreCase(sc_.routing.fallback->endpoint, c.name);
+      if (routed) continue;
+      Finding f;
+      f.code = "EndpointUnreachable";
+      f.severity = Severity::kWarning;
+      f.path = c.path;
+      f.offset = c.offset;
+      f.message = "no enabled route sends to endpoint '" + c.name + "'";
+      f.fix = "add a route with endpointNames [\"" + c.name + "\"], or remove the endpoint";
+      add(std::move(f));
+    }
+    bool fallback = sc_.routing.fallback && sc_.routing.fallback->enabled;
+    if (orphaned > 0 && !fallback) {
+      Finding f;
+      f.code = "OrphanedMessages";
+      f.severity = Severity::kWarning;
+      f.path = "$.resources[" + std::to_string(sc_.hub_index) + "].properties.routing";
+      uint64_t device_messages = per_source[0];
+      f.message = std::to_string(orphaned) + " of " + std::to_string(device_messages) +
+                  " sampled device messages match no route and the fallback route is disabled: "
+                  "IoT Hub drops them as orphaned (d2c.telemetry.egress.orphaned)";
+      f.fix = "enable the fallback route (fallbackRoute.isEnabled true) or add a route for them";
+      add(std::move(f));
+    }
+    if (invalid > 0) {
+      Finding f;
+      f.code = "EnrichedMessageTooLarge";
+      f.severity = Severity::kWarning;
+      f.path = "$.resources[" + std::to_string(sc_.hub_index) + "].properties.routing";
+      f.message = std::to_string(invalid) +
+                  " sampled deliveries exceed 256 KB once their endpoint's enrichments are "
+                  "added: IoT Hub counts them invalid (d2c.telemetry.egress.invalid)";
+      f.fix = "shorten the enrichments or the payloads";
+      add(std::move(f));
+    }
+  }
+
+  const scenario::Scenario& sc_;
+  const scenario::LoadedScenario& loaded_;
+  CheckOptions options_;
+  std::vector<Finding> findings_;
+  bool deployment_failed_ = false;
+};
+
+}  // namespace
+
+std::string_view severityName(Finding::Severity s) {
+  switch (s) {
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kInfo:
+      return "info";
+  }
+  return "error";
+}
+
+std::vector<Finding> checkScenario(const scenario::LoadedScenario& loaded,
+                                   const CheckOptions& options) {
+  return Checker(loaded, options).run();
+}
+
+std::string findingsJson(const std::vector<Finding>& findings) {
+  std::string out = "{\"findings\": [";
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    out += i ? ",\n  {" : "\n  {";
+    out += "\"code\": ";
+    json::appendQuoted(out, f.code);
+    out += ", \"severity\": ";
+    json::appendQuoted(out, severityName(f.severity));
+    out += ", \"path\": ";
+    json::appendQuoted(out, f.path);
+    out += ", \"message\": ";
+    json::appendQuoted(out, f.message);
+    out += ", \"fix\": ";
+    json::appendQuoted(out, f.fix);
+    if (f.has_azure) {
+      out += ", \"azure\": {\"status\": ";
+      out += f.azure_status ? std::to_string(*f.azure_status) : "null";
+      out += ", \"code\": ";
+      json::appendQuoted(out, f.azure_code);
+      out += "}";
+    }
+    out += "}";
+  }
+  out += findings.empty() ? "]}\n" : "\n]}\n";
+  return out;
+}
+
+std::string findingsSarif(const std::vector<Finding>& findings, std::string_view file,
+                          std::string_view text) {
+  auto quoted = [](std::string& out, std::string_view s) { json::appendQuoted(out, s); };
+  std::vector<std::string> rules;
+  for (const Finding& f : findings) {
+    if (std::find(rules.begin(), rules.end(), f.code) == rules.end()) rules.push_back(f.code);
+  }
+  std::string out =
+      "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+      "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\"name\": "
+      "\"routesim\", "
+      "\"rules\": [";
+  for (size_t i = 0; i < rules.size(); ++i) {
+    out += i ? ", {\"id\": " : "{\"id\": ";
+    quoted(out, rules[i]);
+    out += "}";
+  }
+  out += "]}},\n    \"results\": [";
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    out += i ? ",\n      {" : "\n      {";
+    out += "\"ruleId\": ";
+    quoted(out, f.code);
+    out += ", \"ruleIndex\": " +
+           std::to_string(std::find(rules.begin(), rules.end(), f.code) - rules.begin());
+    out += ", \"level\": ";
+    quoted(out, f.severity == Severity::kError     ? "error"
+                : f.severity == Severity::kWarning ? "warning"
+                                                   : "note");
+    std::string message = f.message;
+    if (!f.fix.empty()) message += ". Fix: " + f.fix;
+    out += ", \"message\": {\"text\": ";
+    quoted(out, message);
+    out += "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ";
+    quoted(out, file);
+    out += "}";
+    if (f.offset != 0 && !text.empty()) {
+      LineColumn at = locate(text, f.offset);
+      out += ", \"region\": {\"startLine\": " + std::to_string(at.line) +
+             ", \"startColumn\": " + std::to_string(at.column) + "}";
+    }
+    out += "}, \"logicalLocations\": [{\"fullyQualifiedName\": ";
+    quoted(out, f.path);
+    out += "}]}]";
+    if (f.has_azure) {
+      out += ", \"properties\": {\"azureStatus\": ";
+      out += f.azure_status ? std::to_string(*f.azure_status) : "null";
+      out += ", \"azureCode\": ";
+      quoted(out, f.azure_code);
+      out += "}";
+    }
+    out += "}";
+  }
+  out += findings.empty() ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n";
+  return out;
+}
+
+void printFindings(const std::vector<Finding>& findings, std::ostream& out, std::string_view file,
+                   std::string_view text) {
+  size_t counts[3] = {0, 0, 0};
+  for (const Finding& f : findings) {
+    ++counts[static_cast<size_t>(f.severity)];
+    if (!file.empty()) {
+      out << file;
+      if (f.offset != 0 && !text.empty()) {
+        LineColumn at = locate(text, f.offset);
+        out << ":" << at.line << ":" << at.column;
+      }
+      out << ": ";
+    }
+    out << severityName(f.severity) << " " << f.code << " at " << f.path << ": " << f.message
+        << "\n";
+    if (f.has_azure) {
+      out << "  Azure: " << (f.azure_status ? std::to_string(*f.azure_status) : "no HTTP") << " "
+          << f.azure_code << "\n";
+    }
+    if (!f.fix.empty()) out << "  fix: " << f.fix << "\n";
+  }
+  out << counts[0] << " error(s), " << counts[1] << " warning(s), " << counts[2] << " info\n";
+}
+
+}  // namespace routesim::runner
