@@ -49,7 +49,7 @@ for target in build-fuzz/tests/fuzz/*_fuzz; do
   mkdir -p "$corpus"
   seeds=("tests/fuzz/seeds/${name%_fuzz}")
   # The bundled scenarios seed the scenario loader too (read only: new inputs go to $corpus).
-  if [ "$name" = scenario_fuzz ]; then seeds+=(scenarios); fi
+  if [ "$name" = scenario_fuzz ] || [ "$name" = check_fuzz ]; then seeds+=(scenarios); fi
   echo "-- $name"
   "$target" -max_total_time="${ROUTESIM_FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 "$corpus" "${seeds[@]}"

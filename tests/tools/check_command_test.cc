@@ -123,7 +123,7 @@ TEST_F(CheckCommandTest, RoutesThatNeverMatchUnreachableEndpointsAndOrphans) {
         "routes": [
           {"name": "hot", "source": "DeviceMessages", "condition": "$body.t > 50",
            "endpointNames": ["events"], "isEnabled": true},
-          {"name": "never", "source": "DeviceMessages", "condition": "kind = 'x' AND kind = 'y'",
+          {"name": "never", "source": "DeviceMessages", "condition": "kind = 'z'",
            "endpointNames": ["events"], "isEnabled": true},
           {"name": "twins", "source": "TwinChangeEvents", "condition": "true",
            "endpointNames": ["events"], "isEnabled": true}]}}},
@@ -174,6 +174,35 @@ TEST_F(CheckCommandTest, SarifHasTheSchemasRequiredFields) {
     EXPECT_EQ(physical.find("artifactLocation")->find("uri")->text(), o.scenario_file);
     EXPECT_EQ(physical.find("region")->find("startLine")->number(), 20);  // the endpoint object
   }
+}
+
+// Conditions no message can satisfy, found statically (the sample would not tell a route that
+// matches nothing yet from one that never can).
+TEST_F(CheckCommandTest, ContradictionsAreErrorsAndSatisfiableConditionsAreNot) {
+  std::string text = R"X({"name": "m", "duration": "PT1M",
+ "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "h", "location": "eastus", "sku": {"name": "S1", "capacity": 1},
+   "properties": {"routing": {"routes": [
+     {"name": "r1", "source": "DeviceMessages", "condition": "a = 'x' AND a = 'y'", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r2", "source": "DeviceMessages", "condition": "$body.t > 5 AND b = 'q' AND $body.t < 3", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r3", "source": "DeviceMessages", "condition": "$body.t >= 5 AND $body.t <= 5 AND $body.t <> 5", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r4", "source": "DeviceMessages", "condition": "$body.t >= 5 AND $body.t <= 5", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r5", "source": "DeviceMessages", "condition": "(a = 'x' OR a = 'y') AND a <> 'z'", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r6", "source": "DeviceMessages", "condition": "5 < $body.t AND $body.t < 5", "endpointNames": ["events"], "isEnabled": true}],
+     "fallbackRoute": {"name": "$fallback", "source": "DeviceMessages", "condition": "true", "endpointNames": ["events"], "isEnabled": true}}}}],
+ "devices": [{"group": "g", "count": 3}],
+ "traffic": [{"group": "g", "ratePerDevice": "1/s", "appProperties": {"a": "x"}, "contentType": "application/json", "contentEncoding": "utf-8", "template": "{\"t\": 5}"}]})X";
+  std::string file = (dir_ / "c.json").string();
+  std::ofstream(file) << text;
+  Result r = check(file);
+  EXPECT_EQ(r.code, 1);
+  std::set<std::string> never;
+  for (const json::Value& f : r.json.find("findings")->items()) {
+    if (f.find("code")->text() != "ConditionNeverTrue") continue;
+    std::string message(f.find("message")->text());
+    never.insert(message.substr(7, message.find('\'', 7) - 7));  // route 'NAME' ...
+  }
+  // r4 (t = 5 exactly) and r5 (an OR inside the AND) can be true.
+  EXPECT_EQ(never, (std::set<std::string>{"r1", "r2", "r3", "r6"})) << r.out;
 }
 
 TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <map>
 
 #include "core/common/diagnostic.h"
@@ -18,6 +19,8 @@ namespace routesim::runner {
 namespace {
 
 using Severity = Finding::Severity;
+
+constexpr uint32_t kSampleDevices = 1000;  // devices per group the route sample draws from
 
 // A policy explanation is "decision: why; fix": split at the last "; ".
 void splitExplanation(const std::string& text, Finding& f) {
@@ -38,6 +41,127 @@ void setAzure(Finding& f, const policy::AzureError& e) {
 
 std::string routeSourceName(message::MessageSource s) {
   return std::string(message::sourceName(s));
+}
+
+// Whether a condition can never be true whatever the message: its top-level AND holds
+// comparisons of one input with constants that no value satisfies together (a = 'x' AND
+// a = 'y'; n > 5 AND n < 3; n = 2 AND n <> 2). Returns why, or nothing.
+std::optional<std::string> contradiction(std::string_view text, message::MessageSource source) {
+  query::InputCatalog catalog;
+  query::CompileOptions options;
+  options.source = source;
+  auto bound = query::bindCondition(text, options, catalog);
+  if (!bound.ok() || !bound->root) return std::nullopt;
+  std::vector<const query::BoundExpr*> conjuncts;
+  std::vector<const query::BoundExpr*> stack{bound->root.get()};
+  while (!stack.empty()) {
+    const query::BoundExpr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == query::BoundKind::kAnd) {
+      for (const auto& c : e->children) stack.push_back(c.get());
+    } else {
+      conjuncts.push_back(e);
+    }
+  }
+  struct Bounds {
+    std::string name;
+    double lo = -std::numeric_limits<double>::infinity();
+    double hi = std::numeric_limits<double>::infinity();
+    bool lo_open = false, hi_open = false;
+    std::vector<double> not_equal;
+    std::optional<std::string> equal_text;
+    std::vector<std::string> not_equal_text;
+    std::vector<std::string> said;  // the comparisons, as written
+  };
+  std::map<uint32_t, Bounds> inputs;
+  auto flip = [](query::CompareOp op) {
+    switch (op) {
+      case query::CompareOp::kLt:
+        return query::CompareOp::kGt;
+      case query::CompareOp::kLe:
+        return query::CompareOp::kGe;
+      case query::CompareOp::kGt:
+        return query::CompareOp::kLt;
+      case query::CompareOp::kGe:
+        return query::CompareOp::kLe;
+      default:
+        return op;
+    }
+  };
+  for (const query::BoundExpr* e : conjuncts) {
+    if (e->kind != query::BoundKind::kCompare || e->children.size() != 2) continue;
+    const query::BoundExpr* input = e->children[0].get();
+    const query::BoundExpr* constant = e->children[1].get();
+    query::CompareOp op = e->cmp;
+    if (input->kind == query::BoundKind::kConstant) {
+      std::swap(input, constant);
+      op = flip(op);
+    }
+    if (input->kind != query::BoundKind::kInput || constant->kind != query::BoundKind::kConstant)
+      continue;
+    Bounds& b = inputs[input->input];
+    b.name = std::string(text.substr(input->span.offset, input->span.length));
+    b.said.emplace_back(text.substr(e->span.offset, e->span.length));
+    const query::Value& v = constant->constant;
+    if (v.kind == query::Kind::kString) {
+      std::string s(v.string);
+      if (op == query::CompareOp::kEq) {
+        if (b.equal_text && *b.equal_text != s) return "'" + b.name + "' cannot equal two strings";
+        b.equal_text = s;
+      } else if (op == query::CompareOp::kNe) {
+        b.not_equal_text.push_back(s);
+      }
+      if (b.equal_text && std::find(b.not_equal_text.begin(), b.not_equal_text.end(),
+                                    *b.equal_text) != b.not_equal_text.end())
+        return "'" + b.name + "' cannot both equal and differ from '" + *b.equal_text + "'";
+      continue;
+    }
+    if (v.kind != query::Kind::kNumber) continue;
+    double c = v.number;
+    auto raiseLo = [&](double x, bool open) {
+      if (x > b.lo || (x == b.lo && open)) {
+        b.lo = x;
+        b.lo_open = open;
+      }
+    };
+    auto lowerHi = [&](double x, bool open) {
+      if (x < b.hi || (x == b.hi && open)) {
+        b.hi = x;
+        b.hi_open = open;
+      }
+    };
+    switch (op) {
+      case query::CompareOp::kEq:
+        raiseLo(c, false);
+        lowerHi(c, false);
+        break;
+      case query::CompareOp::kNe:
+        b.not_equal.push_back(c);
+        break;
+      case query::CompareOp::kLt:
+        lowerHi(c, true);
+        break;
+      case query::CompareOp::kLe:
+        lowerHi(c, false);
+        break;
+      case query::CompareOp::kGt:
+        raiseLo(c, true);
+        break;
+      case query::CompareOp::kGe:
+        raiseLo(c, false);
+        break;
+    }
+    bool empty = b.lo > b.hi || (b.lo == b.hi && (b.lo_open || b.hi_open));
+    if (!empty && b.lo == b.hi) {
+      empty = std::find(b.not_equal.begin(), b.not_equal.end(), b.lo) != b.not_equal.end();
+    }
+    if (empty) {
+      std::string all;
+      for (const std::string& s : b.said) all += (all.empty() ? "" : " AND ") + s;
+      return "no value of '" + b.name + "' satisfies " + all;
+    }
+  }
+  return std::nullopt;
 }
 
 class Checker {
@@ -162,7 +286,10 @@ class Checker {
     std::array<uint64_t, routing::kSourceCount> per_source{};
     uint64_t orphaned = 0, sampled = 0, invalid = 0;
     std::map<std::string, uint64_t> reached;  // endpoint -> deliveries
-    scenario::TrafficGenerator generator(sc_);
+    // The sample comes from each group's first devices: a group of millions costs no more.
+    scenario::Scenario sample = sc_;
+    for (scenario::DeviceGroup& g : sample.devices) g.count = std::min(g.count, kSampleDevices);
+    scenario::TrafficGenerator generator(sample);
     scenario::GeneratedMessage g;
     query::EvalScratch scratch;
     routing::RoutingResult result;
@@ -199,7 +326,12 @@ class Checker {
       Finding f;
       f.path = r.config->path;
       f.offset = r.config->condition_offset;
-      if (r.sampled == 0) {
+      if (auto why = contradiction(r.config->condition, r.config->source)) {
+        f.code = "ConditionNeverTrue";
+        f.severity = Severity::kError;
+        f.message = "route '" + r.config->name + "' can never send anything: " + *why;
+        f.fix = "correct the condition (OR where AND was meant, or the constants)";
+      } else if (r.sampled == 0) {
         f.code = "RouteSourceWithoutTraffic";
         f.severity = Severity::kInfo;
         f.message = "route '" + r.config->name + "' reads " + routeSourceName(r.config->source) +

@@ -35,7 +35,9 @@ struct Finding {
 std::string_view severityName(Finding::Severity s);  // "error" | "warning" | "info"
 
 struct CheckOptions {
-  size_t sample_per_traffic = 200;  // messages of each traffic entry routed for the findings
+  // Messages of each traffic entry routed for the route findings (from each group's first
+  // 1,000 devices).
+  size_t sample_per_traffic = 200;
 };
 
 // Checks `loaded` (read without file errors). Findings in a stable order: deployment, ingress
