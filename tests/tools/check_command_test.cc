@@ -205,6 +205,37 @@ TEST_F(CheckCommandTest, ContradictionsAreErrorsAndSatisfiableConditionsAreNot) 
   EXPECT_EQ(never, (std::set<std::string>{"r1", "r2", "r3", "r6"})) << r.out;
 }
 
+// Why a route never matches, when the sample shows it: bodies IoT Hub cannot read, a property
+// no device sends.
+TEST_F(CheckCommandTest, ExplainsBodyWithoutJsonAndPropertiesNeverSent) {
+  std::string text = R"({"name": "m", "duration": "PT1M",
+    "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "h", "location": "eastus",
+      "sku": {"name": "S1", "capacity": 1}, "properties": {"routing": {"routes": [
+        {"name": "hot", "source": "DeviceMessages", "condition": "$body.t > 1",
+         "endpointNames": ["events"], "isEnabled": true},
+        {"name": "zone", "source": "DeviceMessages", "condition": "zone = 'b' OR Level = 'x'",
+         "endpointNames": ["events"], "isEnabled": true},
+        {"name": "lvl", "source": "DeviceMessages", "condition": "LEVEL = 'critical'",
+         "endpointNames": ["events"], "isEnabled": true}],
+      "fallbackRoute": {"name": "$fallback", "source": "DeviceMessages", "condition": "true",
+                        "endpointNames": ["events"], "isEnabled": true}}}}],
+    "devices": [{"group": "g", "count": 3}],
+    "traffic": [{"group": "g", "ratePerDevice": "1/s", "appProperties": {"level": "critical"},
+                 "template": "{\"t\": 5}"}]})";
+  std::string file = (dir_ / "b.json").string();
+  std::ofstream(file) << text;
+  Result r = check(file);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  std::map<std::string, std::string> codes;
+  for (const json::Value& f : r.json.find("findings")->items())
+    codes[std::string(f.find("code")->text())] = std::string(f.find("message")->text());
+  EXPECT_EQ(codes.size(), 2u) << r.out;  // 'lvl' matches: property names ignore letter case
+  EXPECT_NE(codes["BodyConditionWithoutJson"].find("route 'hot'"), std::string::npos) << r.out;
+  EXPECT_NE(codes["PropertyNeverSent"].find("route 'zone' tests application property 'zone'"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {
   std::string file = (dir_ / "bad.json").string();
   std::ofstream(file) << "{\"name\": 1}";

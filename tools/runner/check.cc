@@ -4,10 +4,12 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "core/common/diagnostic.h"
 #include "core/common/json.h"
 #include "core/common/utf.h"
+#include "core/message/json_reader.h"
 #include "core/message/stamp.h"
 #include "core/policy/ingress.h"
 #include "core/query/compiler.h"
@@ -164,6 +166,30 @@ std::optional<std::string> contradiction(std::string_view text, message::Message
   return std::nullopt;
 }
 
+bool readsBody(const query::Condition& c) {
+  for (const query::InputSlot& s : c.catalog().slots()) {
+    if (s.kind == query::InputKind::kBodyPath) return true;
+  }
+  return false;
+}
+
+// The application properties `c` reads that none of `seen` (folded names) is.
+std::vector<std::string> missingProperties(const query::Condition& c,
+                                           const std::set<std::string>& seen) {
+  std::vector<std::string> out;
+  for (const query::InputSlot& s : c.catalog().slots()) {
+    if (s.kind == query::InputKind::kAppProperty && !seen.count(s.folded_name))
+      out.push_back(s.name);
+  }
+  return out;
+}
+
+std::string quotedList(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "'" : ", '") + n + "'";
+  return out;
+}
+
 class Checker {
  public:
   Checker(const scenario::LoadedScenario& loaded, const CheckOptions& options)
@@ -270,6 +296,8 @@ class Checker {
       std::optional<query::Condition> condition;
       uint64_t sampled = 0;  // messages of its source
       uint64_t matched = 0;
+      uint64_t json = 0;                 // sampled messages with a JSON body
+      std::set<std::string> properties;  // application properties they carried (folded)
     };
     std::vector<RouteState> routes;
     for (const routing::RouteConfig& r : sc_.routing.routes) {
@@ -293,6 +321,7 @@ class Checker {
     scenario::GeneratedMessage g;
     query::EvalScratch scratch;
     routing::RoutingResult result;
+    message::JsonReader reader;
     size_t remaining_entries = sc_.traffic.size();
     while (remaining_entries > 0 && generator.next(g)) {
       uint64_t& n = per_traffic[g.traffic];
@@ -315,10 +344,16 @@ class Checker {
         if (d.invalid) ++invalid;
         ++reached[utf::foldCase(table->endpoints()[d.endpoint].name)];
       }
+      bool json_body = reader.jsonBody(m).has_value();
       for (RouteState& r : routes) {
         if (r.config->source != m.source) continue;
         ++r.sampled;
         if (r.condition->evaluate(m, scratch) == query::TriState::kTrue) ++r.matched;
+        if (r.matched == 0) {  // only needed to explain a route that never matches
+          r.json += json_body ? 1 : 0;
+          for (const message::Property& p : m.app_properties)
+            r.properties.insert(utf::foldCase(p.name));
+        }
       }
     }
 
@@ -338,6 +373,25 @@ class Checker {
                     ", which no traffic entry of the scenario sends";
         f.fix = "add traffic of kind " + routeSourceName(r.config->source) +
                 " to exercise it, or remove the route";
+      } else if (r.matched == 0 && readsBody(*r.condition) && r.json == 0) {
+        f.code = "BodyConditionWithoutJson";
+        f.severity = Severity::kWarning;
+        f.message = "route '" + r.config->name + "' reads $body, but none of the " +
+                    std::to_string(r.sampled) + " sampled " + routeSourceName(r.config->source) +
+                    " has contentType application/json with contentEncoding utf-8, utf-16 or "
+                    "utf-32: IoT Hub cannot read their bodies, so the condition is never true";
+        f.fix =
+            "send contentType \"application/json\" and contentEncoding \"utf-8\" (system "
+            "properties) from the devices";
+      } else if (std::vector<std::string> missing = missingProperties(*r.condition, r.properties);
+                 r.matched == 0 && !missing.empty()) {
+        f.code = "PropertyNeverSent";
+        f.severity = Severity::kWarning;
+        f.message = "route '" + r.config->name + "' tests application propert" +
+                    (missing.size() > 1 ? "ies " : "y ") + quotedList(missing) +
+                    ", which none of the " + std::to_string(r.sampled) + " sampled " +
+                    routeSourceName(r.config->source) + " carries, and it matched none of them";
+        f.fix = "check the property name against the devices' appProperties";
       } else if (r.matched == 0) {
         f.code = "RouteNeverMatches";
         f.severity = Severity::kWarning;
