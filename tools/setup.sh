@@ -3,7 +3,7 @@
 # configures and builds it in Release into build/ (or the folder given as $1).
 #
 #   tools/setup.sh            install + build into ./build
-#   tools/setup.sh --deps     install only
+#   tools/setup.sh --deps     install only, with what the tests need besides (chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,9 @@ PACKAGES=(
   avro-bin python3-avro                 # tests read the Avro output back with tools we did not write
   python3-jsonschema                    # tests validate scenario files against scenarios/schema
 )
+
+# For the tests only (tools/test.sh runs `setup.sh --deps`): headless rendering of the HTML report.
+if [ "${1:-}" = "--deps" ]; then PACKAGES+=(chromium); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -13,6 +13,7 @@ if [ "${1:-}" = "--quick" ]; then QUICK=1; fi
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
 tools/setup.sh --deps
+export ROUTESIM_REQUIRE_CHROMIUM=1  # the HTML report test renders in headless Chromium
 
 echo "== 1/4 Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

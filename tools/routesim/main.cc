@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario_file, "Scenario file (JSON)")->required();
   run_cmd->add_option("--report", run.report_file,
                       "Write the JSON report here ('-': to stdout instead of the summary)");
+  run_cmd->add_option("--html", run.html_file,
+                      "Write the report as a self-contained HTML page (charts per minute)");
   run_cmd->add_option("--trace", run.trace_file, "Write one NDJSON line per message outcome here");
   run_cmd->add_option("--out", run.out_dir,
                       "Output folder of the endpoint emulators (default routesim-out)");

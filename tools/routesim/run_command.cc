@@ -46,6 +46,14 @@ int runRun(const RunOptions& options, std::ostream& out, std::ostream& err) {
   runner::RunReport report = runner::runScenario(loaded.scenario, deployment, run);
   if (run.progress) err << "\r" << std::string(40, ' ') << "\r";
 
+  if (!options.html_file.empty()) {
+    std::ofstream f(options.html_file, std::ios::binary);
+    f << runner::reportHtml(report);
+    if (!f) {
+      err << "routesim run: cannot write " << options.html_file << "\n";
+      return 2;
+    }
+  }
   std::string json = runner::reportJson(report);
   if (options.report_file == "-") {
     out << json;

@@ -11,6 +11,7 @@ struct RunOptions {
   std::string scenario_file;
   std::string report_file;  // the JSON report; "-" writes it to stdout instead of the summary
   std::string trace_file;   // one NDJSON line per message outcome
+  std::string html_file;    // the report as a self-contained HTML page
   std::string out_dir = "routesim-out";
   int threads = 0;  // accepted for symmetry with bench; the replay is deterministic on one
   bool quiet = false;

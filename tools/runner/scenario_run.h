@@ -129,6 +129,10 @@ RunReport runScenario(const scenario::Scenario& scenario,
 // The report as JSON (DESIGN.md's shape plus series, transitions and the timeline), pretty
 // printed, deterministic.
 std::string reportJson(const RunReport& report);
+// The report as one self-contained HTML file (inline SVG charts per minute, no script, no
+// network): summary, expectations, ingress and each endpoint over time, health transitions,
+// denials with explanations, the timeline.
+std::string reportHtml(const RunReport& report);
 // A readable summary for the terminal.
 void printSummary(const RunReport& report, std::ostream& out);
 
