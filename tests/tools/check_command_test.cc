@@ -236,6 +236,34 @@ TEST_F(CheckCommandTest, ExplainsBodyWithoutJsonAndPropertiesNeverSent) {
       << r.out;
 }
 
+// Payloads just under 256 KB pass ingress; the endpoint's enrichment pushes them over.
+TEST_F(CheckCommandTest, EnrichmentsOverTheSizeLimitAreFoundAndSmallPayloadsAreNot) {
+  auto scenario = [](int size) {
+    return R"({"name": "e", "duration": "PT1M",
+      "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "h", "location": "eastus",
+        "sku": {"name": "S1", "capacity": 1}, "properties": {"routing": {
+          "routes": [{"name": "all", "source": "DeviceMessages", "condition": "true",
+                      "endpointNames": ["events"], "isEnabled": true}],
+          "enrichments": [{"key": "site", "value": "plant-seven-assembly-line-four",
+                           "endpointNames": ["events"]}]}}}],
+      "devices": [{"group": "g", "count": 2}],
+      "traffic": [{"group": "g", "ratePerDevice": "1/10s",
+                   "payloads": [{"percent": 100, "fixSize": )" +
+           std::to_string(size) + "}]}]}";
+  };
+  std::string big = (dir_ / "big.json").string();
+  std::ofstream(big) << scenario(262130);
+  Result r = check(big);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // a warning
+  ASSERT_EQ(r.json.find("findings")->items().size(), 1u) << r.out;
+  EXPECT_EQ(r.json.find("findings")->items()[0].find("code")->text(), "EnrichedMessageTooLarge");
+  std::string small = (dir_ / "small.json").string();
+  std::ofstream(small) << scenario(1000);
+  Result s = check(small);
+  EXPECT_EQ(s.code, 0);
+  EXPECT_TRUE(s.json.find("findings")->items().empty()) << s.out;
+}
+
 TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {
   std::string file = (dir_ / "bad.json").string();
   std::ofstream(file) << "{\"name\": 1}";

@@ -107,7 +107,8 @@ TEST_F(HtmlReportTest, RendersInHeadlessChromium) {
     GTEST_SKIP() << "chromium is not installed (tools/setup.sh --deps installs it)";
   }
   std::string flags =
-      " --headless --no-sandbox --disable-gpu --user-data-dir=" + (dir_ / "profile").string() + " ";
+      " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir=" +
+      (dir_ / "profile").string() + " ";
   std::string page = "file://" + (dir_ / "report.html").string();
   // The DOM after rendering: the charts and their lines exist.
   std::string dom = slurp(std::string(chromium) + flags + "--dump-dom " + page + " 2>/dev/null");
