@@ -3,7 +3,6 @@
 #include "tools/routesim/check_command.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 
 #include "core/common/file_io.h"
 #include "core/common/json.h"
+#include "tests/support/temp_dir.h"
 #include "tools/routesim/run_command.h"
 
 namespace routesim {
@@ -20,17 +20,6 @@ namespace {
 
 class CheckCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "routesim-check-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   struct Result {
     int code = -1;
     std::string out;
@@ -67,7 +56,8 @@ class CheckCommandTest : public ::testing::Test {
     return parsed.ok() ? std::move(parsed).value() : json::Value();
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir tmp_{"routesim-check-test"};
+  const std::filesystem::path& dir_ = tmp_.path();
 };
 
 const std::string kScenarios = ROUTESIM_SCENARIOS_DIR;

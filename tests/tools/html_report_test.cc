@@ -11,6 +11,7 @@
 
 #include "core/common/file_io.h"
 #include "core/common/json.h"
+#include "tests/support/temp_dir.h"
 #include "tools/routesim/run_command.h"
 
 namespace routesim {
@@ -39,10 +40,6 @@ std::string slurp(const std::string& command) {
 class HtmlReportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "routesim-html-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     cli::RunOptions o;
     o.scenario_file = kScenario;
     o.report_file = (dir_ / "report.json").string();
@@ -54,11 +51,8 @@ class HtmlReportTest : public ::testing::Test {
     html_ = *readFile(o.html_file);
     report_ = std::move(json::parse(*readFile(o.report_file))).value();
   }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::filesystem::path dir_;
+  testing::TempDir tmp_{"routesim-html-test"};
+  const std::filesystem::path& dir_ = tmp_.path();
   std::string html_;
   json::Value report_;
 };

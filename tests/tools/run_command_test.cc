@@ -3,7 +3,6 @@
 #include "tools/routesim/run_command.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 
 #include "core/common/file_io.h"
 #include "core/common/json.h"
+#include "tests/support/temp_dir.h"
 
 namespace routesim {
 namespace {
@@ -62,17 +62,6 @@ std::string smallScenario(
 
 class RunCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "routesim-run-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   std::string write(const std::string& name, const std::string& text) {
     std::string path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << text;
@@ -116,7 +105,8 @@ class RunCommandTest : public ::testing::Test {
     return at->number();
   }
 
-  std::filesystem::path dir_;
+  testing::TempDir tmp_{"routesim-run-test"};
+  const std::filesystem::path& dir_ = tmp_.path();
 };
 
 TEST_F(RunCommandTest, ExampleScenarioHoldsItsExpectations) {
