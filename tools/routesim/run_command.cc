@@ -7,22 +7,15 @@
 #include <iostream>
 #include <memory>
 
-#include "core/common/file_io.h"
-#include "core/scenario/scenario.h"
+#include "tools/routesim/scenario_file.h"
 #include "tools/runner/scenario_run.h"
 
 namespace routesim::cli {
 
 int runRun(const RunOptions& options, std::ostream& out, std::ostream& err) {
-  auto text = readFile(options.scenario_file);
-  if (!text.ok()) {
-    err << "routesim run: " << text.error().message() << "\n";
-    return 2;
-  }
-  scenario::LoadedScenario loaded = scenario::readScenario(*text);
-  if (!loaded.file_issues.items().empty())
-    err << loaded.file_issues.format(options.scenario_file, *text);
-  if (!loaded.fileOk()) return 2;
+  std::optional<ScenarioFile> file = loadScenarioFile(options.scenario_file, "routesim run", err);
+  if (!file) return 2;
+  const scenario::LoadedScenario& loaded = file->loaded;
 
   runner::RunOptions run;
   run.out_dir = options.out_dir;
