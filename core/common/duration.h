@@ -15,6 +15,20 @@ namespace routesim {
 // offending character; a result over ~292 years saturates at UINT64_MAX (Azure's "never").
 Result<uint64_t> parseIsoDuration(std::string_view text);
 
+// A count of nanoseconds computed in floating point (a rate's interval, a share of one) as an
+// integer: NaN and negatives give 0, anything at or past UINT64_MAX saturates there ("never"),
+// so that a far-out value from a user's file cannot overflow the conversion.
+inline uint64_t saturatingNs(double ns) {
+  if (!(ns > 0)) return 0;
+  if (ns >= 18446744073709551615.0) return UINT64_MAX;
+  return static_cast<uint64_t>(ns);
+}
+
+// a + b, or UINT64_MAX when the sum does not fit.
+inline uint64_t saturatingAdd(uint64_t a, uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 // The shortest ISO 8601 form of `ns` ("PT5M", "P1DT2H", "PT0.5S", "PT0S").
 std::string formatIsoDuration(uint64_t ns);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <span>
 
+#include "core/common/duration.h"
+
 namespace routesim::router {
 
 CorpusSource::CorpusSource(const Router& router, const std::vector<message::Message>& messages,
@@ -43,7 +45,7 @@ size_t CorpusSource::produce(size_t worker, Router& router) {
   for (size_t i = 0; i < n; ++i) {
     f.times[i] =
         options_.rate
-            ? start_ns_ + static_cast<uint64_t>(static_cast<double>(f.sent + i) / f.rate * 1e9)
+            ? saturatingAdd(start_ns_, saturatingNs(static_cast<double>(f.sent + i) / f.rate * 1e9))
             : now;
   }
   router.submitOwnShardBatch(worker, std::span(f.list).subspan(f.cursor, n), f.times);

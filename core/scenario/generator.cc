@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/common/duration.h"
 #include "core/common/utf.h"
 #include "core/message/message_json.h"
 
@@ -48,8 +49,8 @@ TrafficGenerator::TrafficGenerator(const Scenario& scenario, uint64_t until_ns)
         // The first message: an even share of the first interval into the stream's window.
         double interval_ns = 1e9 / (spec.rate_per_device *
                                     std::max(1e-9, spec.factorAt(start, scenario.start_unix_ns)));
-        auto phase = static_cast<uint64_t>(interval_ns * d / group.count);
-        uint64_t first = start + phase;
+        uint64_t phase = saturatingNs(interval_ns * d / group.count);
+        uint64_t first = saturatingAdd(start, phase);
         if (spec.factorAt(first, scenario.start_unix_ns) <= 0) first = nextAfter(s, first);
         if (first < stop && first < until_ns_)
           heap_.push(Due{first, static_cast<uint32_t>(streams_.size() - 1)});

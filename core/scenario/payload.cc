@@ -130,6 +130,18 @@ std::optional<VariableSpec> readVariableSpec(const json::Value& item, const std:
   if (v.min && v.max && *v.max < *v.min) {
     issues.error(r.pathOf("max"), "InvalidVariable", "max is below min", item.offset());
   }
+  if (v.random) {
+    // Random integers are drawn between whole numbers a double holds exactly.
+    constexpr double kLimit = 9007199254740992.0;  // 2^53
+    for (const auto& [key, bound] : {std::pair{"min", v.min}, std::pair{"max", v.max}}) {
+      if (bound && !(*bound >= -kLimit && *bound <= kLimit)) {
+        issues.error(r.pathOf(key), "InvalidVariable",
+                     std::string("a random integer's ") + key +
+                         " lies between -9007199254740992 and 9007199254740992 (2^53)",
+                     memberOffset(item, key));
+      }
+    }
+  }
   if (v.step && *v.step == 0) {
     issues.error(r.pathOf("step"), "InvalidVariable", "step must not be 0", item.offset());
   }

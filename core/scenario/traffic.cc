@@ -35,7 +35,7 @@ std::optional<uint64_t> shortDuration(std::string_view text) {
   if (unit == "h") scale = 3600e9;
   if (unit == "d") scale = 86400e9;
   if (scale == 0 || !(n > 0)) return std::nullopt;
-  return static_cast<uint64_t>(n * scale);
+  return saturatingNs(n * scale);  // past ~584 years: never
 }
 
 std::optional<uint64_t> readDuration(ObjectReader& r, const json::Value& object,

@@ -124,9 +124,12 @@ router::DeliveryReport FaultInjectingEndpoint::deliver(
   const uint64_t burst = std::min<uint64_t>(now, kNsPerSecond);
   const uint64_t start = std::max(next_free_ns_, now - burst);
   if (start > now) return {0, router::DeliveryFailure::kNone, {}, start - now};
-  auto allowed = static_cast<size_t>(static_cast<double>(now - start) / interval) + 1;
+  const double due = static_cast<double>(now - start) / interval;  // may be huge or infinite
+  const size_t allowed =
+      due < static_cast<double>(batch.size()) ? static_cast<size_t>(due) + 1 : batch.size();
   router::DeliveryReport report = inner_->deliver(batch.first(std::min(batch.size(), allowed)));
-  next_free_ns_ = start + static_cast<uint64_t>(static_cast<double>(report.delivered) * interval);
+  next_free_ns_ =
+      saturatingAdd(start, saturatingNs(static_cast<double>(report.delivered) * interval));
   report.busy_ns += s.latency_ns + (next_free_ns_ > now ? next_free_ns_ - now : 0);
   return report;
 }

@@ -2,10 +2,10 @@
 
 #include <cstdio>
 
+#include "core/common/duration.h"
+
 namespace routesim::endpoints::servicebus {
 namespace {
-
-uint64_t saturatingAdd(uint64_t a, uint64_t b) { return a > kNever - b ? kNever : a + b; }
 
 uint64_t fnv1a(std::string_view s) {
   uint64_t h = 1469598103934665603ull;

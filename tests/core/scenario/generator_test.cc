@@ -110,6 +110,26 @@ TEST(TrafficGeneratorTest, TimelineGroupErrors) {
       << errors;
 }
 
+TEST(TrafficGeneratorTest, RatesAtTheEdgesOfTimeSendNothingOrEverything) {
+  // One message per ~10^114 days: the first device's first message is due at the start, every
+  // other device's share of the interval lies past the end of time.
+  Scenario slow = make(R"([{"group": "g", "count": 50}])",
+                       R"([{"group": "g", "ratePerDevice": "1/)" + std::string(120, '9') +
+                           R"(d", "template": "{}"}])");
+  std::vector<GeneratedMessage> few = all(slow);
+  ASSERT_EQ(few.size(), 1u);
+  EXPECT_EQ(few[0].at_ns, 0u);
+  // A burst that multiplies the rate far past one message per nanosecond still moves forward.
+  Scenario fast = make(R"([{"group": "g"}])",
+                       R"([{"group": "g", "ratePerDevice": "1/s", "template": "{}",
+                            "bursts": [{"at": "PT0S", "duration": "PT0.000001S",
+                                        "multiplier": 1e300}]}])",
+                       "PT0.000002S");
+  // One per nanosecond through the burst's microsecond (the step is at least 1 ns), and the one
+  // the last of them scheduled at its end; the next at 1 s lies past the duration.
+  EXPECT_EQ(all(fast).size(), 1001u);
+}
+
 TEST(TrafficGeneratorTest, SameSeedSameMessages) {
   Scenario s = make(R"([{"group": "g", "count": 3}])",
                     R"([{"group": "g", "ratePerDevice": "1/s", "template": "$.Guid $.V",

@@ -28,6 +28,10 @@ TEST(RateTest, ParsesCountsPerDuration) {
   EXPECT_DOUBLE_EQ(*parseRate("1/500ms"), 2);
   EXPECT_DOUBLE_EQ(*parseRate("6/PT1M"), 0.1);
   EXPECT_DOUBLE_EQ(*parseRate("0/s"), 0);
+  // A duration past what nanoseconds in 64 bits hold is "never": the rate is as good as zero.
+  auto glacial = parseRate("1/" + std::string(120, '9') + "d");
+  ASSERT_TRUE(glacial.ok());
+  EXPECT_LT(*glacial, 1e-10);
   for (auto [text, offset] : {std::pair<std::string_view, uint32_t>{"10s", 0},
                               {"x/s", 0},
                               {"1/10", 2},

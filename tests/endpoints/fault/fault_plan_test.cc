@@ -252,6 +252,35 @@ TEST_F(FaultRouterTest, ConservationHoldsUnderMixedFaultsIncludingADeadEndpoint)
   EXPECT_EQ(m.egress_fallback, 0u);  // every message matched "c": dropped ones not re-routed
 }
 
+// Accepts every batch whole.
+class AcceptAll final : public router::Endpoint {
+ public:
+  router::DeliveryReport deliver(std::span<const router::OutboundMessage> batch) override {
+    return {batch.size(), DeliveryFailure::kNone, {}, 0};
+  }
+};
+
+TEST(FaultInjectingEndpointTest, RateCapsAtTheEdgesOfDoublesStayInRange) {
+  ManualClock clock{1000 * kS};
+  std::vector<router::OutboundMessage> batch(8);
+  for (double rate : {1e-300, 1e300}) {
+    SCOPED_TRACE(rate);
+    auto plan = std::make_shared<FaultPlan>();
+    plan->add("x", {0, UINT64_MAX, std::nullopt, 0, rate});
+    FaultInjectingEndpoint endpoint(std::make_unique<AcceptAll>(), "x", plan, &clock);
+    router::DeliveryReport first = endpoint.deliver(batch);
+    if (rate < 1) {
+      // One message goes; the next may go only after the end of time.
+      EXPECT_EQ(first.delivered, 1u);
+      EXPECT_EQ(first.busy_ns, UINT64_MAX - clock.nowNs());
+      EXPECT_EQ(endpoint.deliver(batch).delivered, 0u);
+    } else {
+      EXPECT_EQ(first.delivered, batch.size());  // no cap worth the name: all of it at once
+      EXPECT_EQ(endpoint.deliver(batch).delivered, batch.size());
+    }
+  }
+}
+
 TEST(FaultSpecTest, ReadsSpecsRelativeToTheOrigin) {
   auto value = json::parse(R"([
     {"endpoint": "cold", "at": "PT10M", "duration": "PT1H", "error": "unauthorized"},
