@@ -20,6 +20,7 @@
 #include "endpoints/fault/fault_plan.h"
 #include "endpoints/registry/emulators.h"
 #include "endpoints/registry/endpoint_target.h"
+#include "tools/runner/config_timeline.h"
 #include "tools/runner/egress_binding.h"
 
 namespace routesim::runner {
@@ -35,22 +36,6 @@ constexpr uint64_t kMinuteNs = 60 * kSecondNs;
 
 std::string_view stampAuth(std::string_view auth_method) {
   return auth_method == "sas" ? "sas" : "x509";
-}
-
-std::string resourcesArray(const std::vector<std::string>& resources) {
-  std::string out = "[";
-  for (size_t i = 0; i < resources.size(); ++i) {
-    if (i) out += ',';
-    out += resources[i];
-  }
-  out += ']';
-  return out;
-}
-
-std::optional<std::string> stringMember(const json::Value& v, std::string_view key) {
-  const json::Value* m = v.find(key);
-  if (m == nullptr || !m->is(json::Type::kString)) return std::nullopt;
-  return std::string(m->text());
 }
 
 std::string formatCount(double v) {
@@ -98,7 +83,7 @@ class Run final : public OutcomeObserver {
   bool deploy();
   void bindEgress(const scenario::Deployment& d);
   void applyEvent(const TimelineEvent& e, size_t index);
-  bool redeploy(std::vector<std::string> next, const TimelineEvent& e, TimelineResult& result);
+  void redeployed();
   void tick(uint64_t t);
   void sampleHealth(uint64_t t);
   std::vector<HealthStatus> healthNow() const;
@@ -120,8 +105,7 @@ class Run final : public OutcomeObserver {
   RunReport& report_;
 
   ManualClock clock_;
-  std::vector<std::string> resources_;
-  scenario::Deployment deployment_;
+  std::optional<ConfigTimeline> config_;  // the deployment in force, from deploy() on
   std::unique_ptr<endpoints::Emulators> emulators_;
   router::EndpointRegistry registry_;
   std::shared_ptr<endpoints::fault::FaultPlan> faults_ =
@@ -129,7 +113,6 @@ class Run final : public OutcomeObserver {
   std::shared_ptr<endpoints::egress::EgressPolicySet> egress_ =
       std::make_shared<endpoints::egress::EgressPolicySet>();
   std::shared_ptr<policy::DenialLedger> ledger_ = std::make_shared<policy::DenialLedger>();
-  policy::RbacState rbac_;
   std::unique_ptr<policy::IngressPolicy> ingress_;
   struct DeviceIngress {
     policy::IngressDecision decision;
@@ -165,7 +148,6 @@ void Run::execute(const std::vector<ConfigIssue>& deployment_errors) {
   report_.duration_ns = sc_.duration_ns;
   report_.start_unix_ns = sc_.start_unix_ns;
   report_.deployment_errors = deployment_errors;
-  resources_ = sc_.resources;
   if (deployment_errors.empty()) deploy();
   report_.deployment_ok = report_.deployment_errors.empty();
   if (!report_.deployment_ok) {
@@ -253,21 +235,22 @@ void Run::execute(const std::vector<ConfigIssue>& deployment_errors) {
 
 bool Run::deploy() {
   ConfigIssues issues;
-  auto parsed = json::parse(resourcesArray(resources_));
+  auto parsed = json::parse(resourcesArray(sc_.resources));
   if (!parsed.ok()) {
     report_.deployment_errors.push_back(
         {ConfigIssue::Severity::kError, "$.resources", "InvalidJson", parsed.error().message(), 0});
     return false;
   }
   const json::Value& resources = *parsed;
-  deployment_ = scenario::readDeployment(resources, "$.resources", sc_.profile, issues);
+  scenario::Deployment deployment =
+      scenario::readDeployment(resources, "$.resources", sc_.profile, issues);
   endpoints::EmulatorResources emulated =
       endpoints::readArmResources(resources, "$.resources", issues);
-  if (deployment_.policy.hubs.empty()) {
+  if (deployment.policy.hubs.empty()) {
     issues.error("$.resources", "MissingHub", "a scenario needs one Microsoft.Devices/IotHubs", 0);
   }
   const policy::HubPolicyConfig* hub =
-      deployment_.policy.hubs.empty() ? nullptr : &deployment_.policy.hubs[0];
+      deployment.policy.hubs.empty() ? nullptr : &deployment.policy.hubs[0];
   endpoints::EmulatorContext context;
   context.clock = &clock_;
   context.utc_at_zero_ns = static_cast<int64_t>(sc_.start_unix_ns);
@@ -276,7 +259,7 @@ bool Run::deploy() {
   context.builtin_partitions = hub ? hub->partition_count : 4;
   if (!issues.hasErrors()) {
     emulators_ =
-        endpoints::Emulators::create(context, std::move(emulated), deployment_.routing.endpoints,
+        endpoints::Emulators::create(context, std::move(emulated), deployment.routing.endpoints,
                                      endpoints::MissingTargets::kError, issues);
   }
   for (const ConfigIssue& i : issues.items()) {
@@ -298,26 +281,27 @@ bool Run::deploy() {
   emulators_->registerWith(registry_);
   endpoints::fault::addFaultInjection(registry_, faults_, &clock_);
   egress_->setLedger(ledger_);
+  config_.emplace(sc_, std::move(deployment));
+  const scenario::Deployment& deployed = config_->deployment();
+  hub = &deployed.policy.hubs[0];
   egress_->setHub(policy::egressHub(*hub, sc_.profile));
-  rbac_ = policy::rbacState(deployment_.policy);
-  for (policy::RoleAssignment& a : rbac_.assignments) a.preexisting = true;
-  egress_->setRbac(rbac_);
-  bindEgress(deployment_);
+  egress_->setRbac(config_->rbac());
+  bindEgress(deployed);
   endpoints::egress::addEgressPolicy(registry_, egress_, &clock_);
-  ingress_ = std::make_unique<policy::IngressPolicy>(hub->ingress, deployment_.policy.network);
+  ingress_ = std::make_unique<policy::IngressPolicy>(hub->ingress, deployed.policy.network);
   decisions_.assign(sc_.devices.size(), {});
   for (size_t g = 0; g < sc_.devices.size(); ++g) decisions_[g].resize(sc_.devices[g].count);
 
   routing::RouteTable::BuildOptions build;
   build.hub_name = sc_.hub_name;
   ConfigIssues table_issues;
-  auto table = routing::RouteTable::build(deployment_.routing, build, table_issues);
+  auto table = routing::RouteTable::build(deployed.routing, build, table_issues);
   router::RouterOptions ro;
   ro.workers = 1;
   ro.clock = &clock_;
   ro.observer = this;
   ro.builtin_partitions = context.builtin_partitions;
-  router_ = std::make_unique<router::Router>(table, registry_, deployment_.routing.endpoints, ro);
+  router_ = std::make_unique<router::Router>(table, registry_, deployed.routing.endpoints, ro);
   for (const auto& d : router_->endpointDescriptions()) slot_names_.push_back(d.name);
   return true;
 }
@@ -350,113 +334,18 @@ void Run::applyEvent(const TimelineEvent& e, size_t index) {
     case TimelineEvent::Action::kAdd:
     case TimelineEvent::Action::kRemove:
     case TimelineEvent::Action::kPatch:
-    case TimelineEvent::Action::kSet: {
+    case TimelineEvent::Action::kSet:
       r.subject = e.resource;
-      std::vector<std::string> next = resources_;
-      auto find = [&]() -> int {
-        for (size_t i = 0; i < next.size(); ++i) {
-          auto v = json::parse(next[i]);
-          auto name = stringMember(*v, "name");
-          if (name && utf::equalsIgnoreCase(*name, e.resource)) return static_cast<int>(i);
-        }
-        return -1;
-      };
-      int at = e.action == TimelineEvent::Action::kAdd ? -1 : find();
-      if (e.action != TimelineEvent::Action::kAdd && at < 0) {
-        r.ok = false;
-        r.errors.push_back(
-            {ConfigIssue::Severity::kError, json::pathJoin(e.path, "resource"), "ResourceNotFound",
-             "no resource named '" + e.resource + "' is deployed at this time", e.offset});
-        break;
-      }
-      if (e.action == TimelineEvent::Action::kAdd) {
-        next.push_back(e.json);
-      } else if (e.action == TimelineEvent::Action::kRemove) {
-        next.erase(next.begin() + at);
-      } else {
-        auto target = json::parse(next[static_cast<size_t>(at)]);
-        auto change = json::parse(e.json);
-        if (e.action == TimelineEvent::Action::kPatch) {
-          next[static_cast<size_t>(at)] = scenario::mergePatch(*target, *change);
-        } else if (auto set = scenario::setProperty(*target, e.property, *change)) {
-          next[static_cast<size_t>(at)] = *set;
-        } else {
-          r.ok = false;
-          r.errors.push_back(
-              {ConfigIssue::Severity::kError, json::pathJoin(e.path, "path"), "InvalidPath",
-               "'" + e.property + "' does not lead through objects of '" + e.resource + "'",
-               e.offset});
-          break;
-        }
-      }
-      redeploy(std::move(next), e, r);
+      r.ok = config_->apply(e, r.errors);
+      if (r.ok) redeployed();
       break;
-    }
   }
   report_.timeline.push_back(std::move(r));
   releaseDone();
 }
 
-bool Run::redeploy(std::vector<std::string> next, const TimelineEvent& e, TimelineResult& result) {
-  auto parsed = json::parse(resourcesArray(next));
-  ConfigIssues issues;
-  scenario::Deployment d;
-  if (parsed.ok()) {
-    d = scenario::readDeployment(*parsed, "$.resources", sc_.profile, issues);
-  } else {
-    issues.error("$.resources", "InvalidJson", parsed.error().message(), 0);
-  }
-  // Endpoints are bound to their emulators when the run starts.
-  if (!issues.hasErrors()) {
-    std::vector<std::string> before, after;
-    for (const auto& c : deployment_.routing.endpoints) before.push_back(utf::foldCase(c.name));
-    for (const auto& c : d.routing.endpoints) after.push_back(utf::foldCase(c.name));
-    std::sort(before.begin(), before.end());
-    std::sort(after.begin(), after.end());
-    if (before != after) {
-      issues.error("$.resources", "EndpointsChangedDuringRun",
-                   "routesim binds routing endpoints when the run starts: declare every endpoint "
-                   "from the start and change routes instead",
-                   0);
-    }
-  }
-  if (!issues.hasErrors() && !d.policy.hubs.empty() && !deployment_.policy.hubs.empty()) {
-    const policy::HubIdentity& was = deployment_.policy.hubs[0].identity;
-    const policy::HubIdentity& now = d.policy.hubs[0].identity;
-    const policy::HubPolicyConfig& old_hub = deployment_.policy.hubs[0];
-    const policy::HubPolicyConfig& new_hub = d.policy.hubs[0];
-    // Set only when the hub is created (reference iothub.md §3.1, §6.4).
-    if (old_hub.ingress.min_tls != new_hub.ingress.min_tls) {
-      issues.error(new_hub.path + ".properties.minTlsVersion", "PropertyReadOnlyAfterCreation",
-                   "minTlsVersion is set only when a hub is created; create a new hub to change it",
-                   0);
-    }
-    if (old_hub.partition_count != new_hub.partition_count) {
-      issues.error(new_hub.path + ".properties.eventHubEndpoints.events.partitionCount",
-                   "PropertyReadOnlyAfterCreation",
-                   "the built-in endpoint's partition count is fixed when a hub is created", 0);
-    }
-    policy::ProfileRules rules{sc_.profile};
-    if (!rules.identityAfterCreation() && was.hasSystemAssigned() != now.hasSystemAssigned()) {
-      issues.error(d.policy.hubs[0].path + ".identity", "ProfileForbids",
-                   "under profile 2020-03 a hub's managed identity is set only when the hub is "
-                   "created; create a new hub with the identity",
-                   0);
-    }
-  }
-  if (issues.hasErrors()) {
-    result.ok = false;
-    for (const ConfigIssue& i : issues.items()) {
-      if (i.severity != ConfigIssue::Severity::kError) continue;
-      // Located at the event that made the change (the file's line and column); the path
-      // inside the redeployed resources goes into the message.
-      result.errors.push_back({i.severity, e.path, i.code,
-                               "redeploying the resources, " + i.path + ": " + i.message,
-                               e.offset});
-    }
-    return false;
-  }
-
+void Run::redeployed() {
+  const scenario::Deployment& d = config_->deployment();
   // Routing: a new table swapped in whole.
   routing::RouteTable::BuildOptions build;
   build.hub_name = sc_.hub_name;
@@ -468,23 +357,8 @@ bool Run::redeploy(std::vector<std::string> next, const TimelineEvent& e, Timeli
   for (auto& group : decisions_) std::fill(group.begin(), group.end(), std::nullopt);
   // Egress: the hub, the targets' firewalls, and role assignments (new ones propagate).
   egress_->setHub(policy::egressHub(hub, sc_.profile));
-  policy::RbacState rbac = policy::rbacState(d.policy);
-  rbac.propagation_ns = rbac_.propagation_ns;
-  for (policy::RoleAssignment& a : rbac.assignments) {
-    a.created_ns = clock_.nowNs();
-    for (const policy::RoleAssignment& old : rbac_.assignments) {
-      if (utf::equalsIgnoreCase(old.name, a.name)) {
-        a.created_ns = old.created_ns;
-        a.preexisting = old.preexisting;
-      }
-    }
-  }
-  rbac_ = rbac;
-  egress_->setRbac(rbac);
+  egress_->setRbac(config_->rbac());
   bindEgress(d);
-  resources_ = std::move(next);
-  deployment_ = std::move(d);
-  return true;
 }
 
 void Run::tick(uint64_t t) {
