@@ -254,6 +254,73 @@ TEST_F(CheckCommandTest, EnrichmentsOverTheSizeLimitAreFoundAndSmallPayloadsAreN
   EXPECT_TRUE(s.json.find("findings")->items().empty()) << s.out;
 }
 
+// The timeline's configuration changes are redeployed as `routesim run` redeploys them: a refused
+// change is an error at the change; a change that shuts out devices or stops an endpoint is found
+// from its time on; a role assigned on the timeline is denied while it propagates (a warning with
+// its window). Denials already found at the start are not repeated.
+TEST_F(CheckCommandTest, TimelineChangesAreCheckedFromTheirTime) {
+  std::string text = R"({"name": "t", "duration": "PT30M",
+    "resources": [
+      {"type": "Microsoft.Devices/IotHubs", "name": "hub", "location": "westeurope",
+       "sku": {"name": "S1", "capacity": 1}, "identity": {"type": "SystemAssigned"},
+       "properties": {"routing": {
+         "endpoints": {"storageContainers": [{"name": "archive", "authenticationType": "identityBased",
+           "endpointUri": "https://acct.blob.core.windows.net/", "containerName": "c",
+           "fileNameFormat": "{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}"}]},
+         "routes": [{"name": "all", "source": "DeviceMessages", "condition": "true",
+                     "endpointNames": ["archive"], "isEnabled": true}]}}},
+      {"type": "Microsoft.Storage/storageAccounts", "name": "acct", "location": "westeurope",
+       "sku": {"name": "Standard_LRS"}, "containers": ["c"],
+       "properties": {"networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"}}},
+      {"type": "Microsoft.Authorization/roleAssignments", "name": "writer",
+       "properties": {"principalId": "hub", "roleDefinitionName": "Storage Blob Data Contributor",
+                      "scope": "acct"}}],
+    "devices": [{"group": "g", "count": 4, "tlsVersion": "1.2"}],
+    "traffic": [{"group": "g", "ratePerDevice": "1/m", "template": "{}"}],
+    "timeline": [
+      {"at": "PT5M", "action": "set", "resource": "hub", "path": "properties.publicNetworkAccess",
+       "value": "Disabled"},
+      {"at": "PT6M", "action": "set", "resource": "hub", "path": "properties.minTlsVersion",
+       "value": "1.2"},
+      {"at": "PT7M", "action": "remove", "resource": "writer"},
+      {"at": "PT8M", "action": "remove", "resource": "nothing-by-this-name"},
+      {"at": "PT10M", "action": "add", "resource": {"type": "Microsoft.Authorization/roleAssignments",
+       "name": "writer-again", "properties": {"principalId": "hub",
+       "roleDefinitionName": "Storage Blob Data Contributor", "scope": "acct"}}},
+      {"at": "PT12M", "action": "set", "resource": "hub", "path": "properties.publicNetworkAccess",
+       "value": "Enabled"},
+      {"at": "PT13M", "action": "set", "resource": "hub", "path": "properties.publicNetworkAccess",
+       "value": "Disabled"},
+      {"at": "PT14M", "action": "remove", "resource": "hub"}]})";
+  std::string file = (dir_ / "t.json").string();
+  std::ofstream(file) << text;
+  Result r = check(file);
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  std::vector<std::string> seen;
+  for (const json::Value& f : r.json.find("findings")->items()) {
+    seen.push_back(std::string(f.find("code")->text()) + " " + std::string(f.find("path")->text()));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "IngressDenied $.timeline[0]",
+                      "PropertyReadOnlyAfterCreation $.timeline[1]",
+                      "EgressDenied $.timeline[2]",
+                      "ResourceNotFound $.timeline[3].resource",
+                      "RolePropagationDelay $.timeline[4]",
+                      "MissingHub $.timeline[7]",
+                  }))
+      << r.out;
+  const json::Value& items = *r.json.find("findings");
+  EXPECT_NE(items.items()[0].find("message")->text().find("from PT5M on"), std::string::npos);
+  EXPECT_EQ(items.items()[0].find("azure")->find("code")->text(), "IotHubUnauthorizedAccess");
+  EXPECT_EQ(items.items()[2].find("azure")->find("code")->text(),
+            "AuthorizationPermissionMismatch");
+  const json::Value& propagation = items.items()[4];
+  EXPECT_EQ(propagation.find("severity")->text(), "warning");
+  EXPECT_NE(propagation.find("message")->text().find("from PT10M until PT15M"), std::string::npos)
+      << propagation.find("message")->text();
+  EXPECT_NE(propagation.find("message")->text().find("'writer-again'"), std::string::npos);
+}
+
 TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {
   std::string file = (dir_ / "bad.json").string();
   std::ofstream(file) << "{\"name\": 1}";
@@ -265,9 +332,10 @@ TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {
   EXPECT_EQ(cli::runCheck(o, out, err), 2);
 }
 
-// The same decisions as `routesim run`: on every bundled scenario without a timeline, the
-// endpoints check says are denied are the ones the run reports egress denials for, and the
-// groups check says are turned away are the ones the run reports ingress denials for.
+// The same decisions as `routesim run`: on every bundled scenario, the endpoints check says are
+// denied (at the start, after a change of the timeline, or while a new role propagates) are the
+// ones the run reports egress denials for, and the groups check says are turned away are the
+// ones the run reports ingress denials for.
 TEST_F(CheckCommandTest, AgreesWithRunOnEveryBundledScenario) {
   size_t compared = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kScenarios)) {
@@ -277,7 +345,6 @@ TEST_F(CheckCommandTest, AgreesWithRunOnEveryBundledScenario) {
     ASSERT_TRUE(text.ok());
     auto doc = json::parse(*text);
     ASSERT_TRUE(doc.ok()) << path;
-    if (const json::Value* t = doc->find("timeline"); t != nullptr && !t->items().empty()) continue;
     // The load scenario's run is the replay benchmark (long under sanitizers); it has no denials.
     double devices = 0;
     for (const json::Value& g : doc->find("devices")->items())
@@ -292,11 +359,13 @@ TEST_F(CheckCommandTest, AgreesWithRunOnEveryBundledScenario) {
       (d.find("kind")->text() == "egress" ? egress : ingress)
           .insert(std::string(d.find("source")->text()));
     }
-    EXPECT_EQ(findingSubjects(c.json, "EgressDenied"), egress) << path;
+    std::set<std::string> denied = findingSubjects(c.json, "EgressDenied");
+    denied.merge(findingSubjects(c.json, "RolePropagationDelay"));
+    EXPECT_EQ(denied, egress) << path;
     EXPECT_EQ(findingSubjects(c.json, "IngressDenied"), ingress) << path;
     ++compared;
   }
-  EXPECT_GE(compared, 8u);
+  EXPECT_GE(compared, 12u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/common/diagnostic.h"
+#include "core/common/duration.h"
 #include "core/common/json.h"
 #include "core/common/utf.h"
 #include "core/message/json_reader.h"
@@ -15,6 +16,7 @@
 #include "core/query/compiler.h"
 #include "core/routing/route_table.h"
 #include "core/scenario/generator.h"
+#include "tools/runner/config_timeline.h"
 #include "tools/runner/egress_binding.h"
 
 namespace routesim::runner {
@@ -198,9 +200,15 @@ class Checker {
   std::vector<Finding> run() {
     deployment();
     if (deployment_failed_) return std::move(findings_);
-    ingress();
-    egress();
+    scenario::Deployment initial;
+    initial.hub_name = sc_.hub_name;
+    initial.routing = sc_.routing;
+    initial.policy = sc_.policy;
+    ConfigTimeline config(sc_, std::move(initial));
+    ingress(config.deployment(), nullptr);
+    egress(config.deployment(), config.rbac(), nullptr);
     routes();
+    timeline(config);
     return std::move(findings_);
   }
 
@@ -223,10 +231,20 @@ class Checker {
     if (sc_.policy.hubs.empty()) deployment_failed_ = true;
   }
 
-  // Every device of every group against the hub's ingress settings.
-  void ingress() {
-    const policy::HubPolicyConfig& hub = sc_.policy.hubs[0];
-    policy::IngressPolicy policy(hub.ingress, sc_.policy.network);
+  // " from PT10M on, after the change at $.timeline[1]": when a finding comes from a change.
+  static std::string since(const scenario::TimelineEvent* change) {
+    if (change == nullptr) return {};
+    return " from " + formatIsoDuration(change->at_ns) + " on, after the change at " + change->path;
+  }
+
+  // Reported once: the first configuration (the start, or a change) that shows it.
+  bool firstTime(std::string key) { return reported_.insert(std::move(key)).second; }
+
+  // Every device of every group against the hub's ingress settings of deployment `d` (the
+  // start's, or that of the timeline's `change`).
+  void ingress(const scenario::Deployment& d, const scenario::TimelineEvent* change) {
+    const policy::HubPolicyConfig& hub = d.policy.hubs[0];
+    policy::IngressPolicy policy(hub.ingress, d.policy.network);
     for (const scenario::DeviceGroup& g : sc_.devices) {
       // Denied devices by reason: one finding per reason, with the first such device.
       std::map<policy::IngressReason, std::pair<uint32_t, uint32_t>> denied;  // first, count
@@ -238,15 +256,19 @@ class Checker {
       }
       for (const auto& [reason, first_count] : denied) {
         auto [first, count] = first_count;
+        if (!firstTime("ingress/" + utf::foldCase(g.name) + "/" +
+                       std::string(policy::ingressReasonName(reason))))
+          continue;
         policy::ClientLocation where = g.locationOf(first);
         policy::IngressDecision decision = policy.decide(where, g.tls);
         Finding f;
         f.code = "IngressDenied";
         f.severity = Severity::kError;
-        f.path = g.path;
+        f.path = change ? change->path : g.path;
+        f.offset = change ? change->offset : 0;
         splitExplanation(policy.explain(decision, where, g.tls), f);
         f.message = "device group '" + g.name + "': " + std::to_string(count) + " of " +
-                    std::to_string(g.count) + " devices are turned away (" +
+                    std::to_string(g.count) + " devices are turned away" + since(change) + " (" +
                     std::string(policy::ingressReasonName(reason)) + ", decided by " +
                     policy.decidedBy(decision) + "): " + f.message;
         setAzure(f, policy::IngressPolicy::azureError(decision));
@@ -255,30 +277,69 @@ class Checker {
     }
   }
 
-  // Every custom endpoint against the egress policy at the start of the run.
-  void egress() {
-    const policy::HubPolicyConfig& hub_config = sc_.policy.hubs[0];
-    policy::EgressHub hub = policy::egressHub(hub_config, sc_.profile);
-    policy::RbacState rbac = policy::rbacState(sc_.policy);
-    for (policy::RoleAssignment& a : rbac.assignments) a.preexisting = true;
-    scenario::Deployment d;
-    d.routing = sc_.routing;
-    d.policy = sc_.policy;
-    for (const routing::EndpointConfig& c : sc_.routing.endpoints) {
+  // Every custom endpoint against the egress policy of deployment `d` with role assignments
+  // `rbac`, at the start or at the time of the timeline's `change`. A denial that ends by itself
+  // (a role assignment made by the change, propagating) is a warning with its window.
+  void egress(const scenario::Deployment& d, const policy::RbacState& rbac,
+              const scenario::TimelineEvent* change) {
+    const uint64_t now = change ? change->at_ns : 0;
+    policy::EgressHub hub = policy::egressHub(d.policy.hubs[0], sc_.profile);
+    for (const routing::EndpointConfig& c : d.routing.endpoints) {
       std::optional<EgressBinding> b = egressBinding(c, d);
       if (!b) continue;  // an unresolvable target is a deployment error already
-      policy::EgressDecision decision = policy::decideEgress(hub, b->endpoint, b->target, rbac, 0);
+      policy::EgressDecision decision =
+          policy::decideEgress(hub, b->endpoint, b->target, rbac, now);
       if (decision.allowed) continue;
+      const bool propagating = decision.reason == policy::EgressReason::kRolePropagating;
+      if (!firstTime("egress/" + utf::foldCase(c.name) + "/" +
+                     std::string(policy::egressReasonName(decision.reason))))
+        continue;
       Finding f;
-      f.code = "EgressDenied";
-      f.severity = Severity::kError;
-      f.path = c.path;
-      f.offset = c.offset;
+      f.code = propagating ? "RolePropagationDelay" : "EgressDenied";
+      f.severity = propagating ? Severity::kWarning : Severity::kError;
+      f.path = change ? change->path : c.path;
+      f.offset = change ? change->offset : c.offset;
       splitExplanation(policy::explainEgress(decision, hub, b->endpoint, b->target), f);
-      f.message = "endpoint '" + c.name + "' cannot deliver to " + b->target.ref.name + " (" +
-                  std::string(policy::egressReasonName(decision.reason)) + "): " + f.message;
+      std::string window = since(change);
+      if (propagating) {
+        window = " from " + formatIsoDuration(now) + " until " +
+                 formatIsoDuration(decision.changes_at_ns) + ", while role assignment '" +
+                 (decision.role ? decision.role->name : std::string()) + "' propagates (" +
+                 formatIsoDuration(rbac.propagation_ns) + ")" +
+                 (change ? ", after the change at " + change->path : std::string());
+        f.fix = "assign the role at least " + formatIsoDuration(rbac.propagation_ns) +
+                " before routing to the endpoint, or expect the endpoint to fail (and IoT Hub "
+                "to retry) until the assignment is in effect";
+      }
+      f.message = "endpoint '" + c.name + "' cannot deliver to " + b->target.ref.name + window +
+                  " (" + std::string(policy::egressReasonName(decision.reason)) + "): " + f.message;
       setAzure(f, policy::egressAzureError(decision, b->target));
       add(std::move(f));
+    }
+  }
+
+  // The timeline's configuration changes, redeployed as `routesim run` does: a refusal is a
+  // finding at the change, and ingress and egress are decided again from its time.
+  void timeline(ConfigTimeline& config) {
+    for (const scenario::TimelineEvent& e : sc_.timeline) {
+      if (!ConfigTimeline::changesConfiguration(e)) continue;
+      std::vector<ConfigIssue> errors;
+      if (!config.apply(e, errors)) {
+        for (const ConfigIssue& i : errors) {
+          Finding f;
+          f.code = i.code;
+          f.severity = Severity::kError;
+          f.path = i.path;
+          f.offset = i.offset;
+          f.message = "Azure refuses the change at " + formatIsoDuration(e.at_ns) + ": " +
+                      i.message + " (the deployment before it stays in force)";
+          f.fix = "correct the change at " + e.path;
+          add(std::move(f));
+        }
+        continue;
+      }
+      ingress(config.deployment(), &e);
+      egress(config.deployment(), config.rbac(), &e);
     }
   }
 
@@ -454,6 +515,7 @@ class Checker {
   const scenario::LoadedScenario& loaded_;
   CheckOptions options_;
   std::vector<Finding> findings_;
+  std::set<std::string> reported_;  // ingress and egress denials already found
   bool deployment_failed_ = false;
 };
 

@@ -4,8 +4,10 @@
 //
 // The decisions are the ones `routesim run` makes, from the same code: the deployment (what
 // Azure refuses), the ingress policy for every device of every group, the egress policy for
-// every custom endpoint at the start of the run, and the route table evaluated on a sample of
-// the scenario's own traffic (the first messages of each traffic entry).
+// every custom endpoint at the start of the run, the route table evaluated on a sample of the
+// scenario's own traffic (the first messages of each traffic entry), and each configuration
+// change of the timeline redeployed as the run does it (ConfigTimeline): a refused change, and
+// ingress and egress decided again from its time (a new role assignment's propagation window).
 #pragma once
 
 #include <cstdint>
@@ -41,7 +43,8 @@ struct CheckOptions {
 };
 
 // Checks `loaded` (read without file errors). Findings in a stable order: deployment, ingress
-// per device group, egress per endpoint, routes.
+// per device group, egress per endpoint, routes, then the timeline's changes in time order. An
+// ingress or egress denial is reported once, at the first configuration that shows it.
 std::vector<Finding> checkScenario(const scenario::LoadedScenario& loaded,
                                    const CheckOptions& options = {});
 
