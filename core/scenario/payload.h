@@ -140,6 +140,7 @@ class PayloadMix {
 
   const VariableSet& variables() const { return variables_; }
   bool empty() const { return choices_.empty(); }
+  const std::vector<PayloadChoice>& choices() const { return choices_; }
 
   // The body of one message of a device.
   void generate(Rng& rng, VariableState& state, const MessageContext& context,

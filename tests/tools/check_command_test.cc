@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -177,7 +178,9 @@ TEST_F(CheckCommandTest, ContradictionsAreErrorsAndSatisfiableConditionsAreNot) 
      {"name": "r3", "source": "DeviceMessages", "condition": "$body.t >= 5 AND $body.t <= 5 AND $body.t <> 5", "endpointNames": ["events"], "isEnabled": true},
      {"name": "r4", "source": "DeviceMessages", "condition": "$body.t >= 5 AND $body.t <= 5", "endpointNames": ["events"], "isEnabled": true},
      {"name": "r5", "source": "DeviceMessages", "condition": "(a = 'x' OR a = 'y') AND a <> 'z'", "endpointNames": ["events"], "isEnabled": true},
-     {"name": "r6", "source": "DeviceMessages", "condition": "5 < $body.t AND $body.t < 5", "endpointNames": ["events"], "isEnabled": true}],
+     {"name": "r6", "source": "DeviceMessages", "condition": "5 < $body.t AND $body.t < 5", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r7", "source": "DeviceMessages", "condition": "a = 'x' AND A = 'y'", "endpointNames": ["events"], "isEnabled": true},
+     {"name": "r8", "source": "DeviceMessages", "condition": "$body.t = 1 AND $body.T = 2", "endpointNames": ["events"], "isEnabled": true}],
      "fallbackRoute": {"name": "$fallback", "source": "DeviceMessages", "condition": "true", "endpointNames": ["events"], "isEnabled": true}}}}],
  "devices": [{"group": "g", "count": 3}],
  "traffic": [{"group": "g", "ratePerDevice": "1/s", "appProperties": {"a": "x"}, "contentType": "application/json", "contentEncoding": "utf-8", "template": "{\"t\": 5}"}]})X";
@@ -186,13 +189,20 @@ TEST_F(CheckCommandTest, ContradictionsAreErrorsAndSatisfiableConditionsAreNot) 
   Result r = check(file);
   EXPECT_EQ(r.code, 1);
   std::set<std::string> never;
+  std::map<std::string, std::string> why;
   for (const json::Value& f : r.json.find("findings")->items()) {
     if (f.find("code")->text() != "ConditionNeverTrue") continue;
     std::string message(f.find("message")->text());
-    never.insert(message.substr(7, message.find('\'', 7) - 7));  // route 'NAME' ...
+    std::string route = message.substr(7, message.find('\'', 7) - 7);  // route 'NAME' ...
+    never.insert(route);
+    why[route] = message;
   }
-  // r4 (t = 5 exactly) and r5 (an OR inside the AND) can be true.
-  EXPECT_EQ(never, (std::set<std::string>{"r1", "r2", "r3", "r6"})) << r.out;
+  // r4 (t = 5 exactly) and r5 (an OR inside the AND) can be true; property names ignore letter
+  // case (r7: one property), $body paths do not (r8: two members).
+  EXPECT_EQ(never, (std::set<std::string>{"r1", "r2", "r3", "r6", "r7"})) << r.out;
+  // The comparisons named in the order they are written.
+  EXPECT_NE(why["r2"].find("satisfies $body.t > 5 AND $body.t < 3"), std::string::npos)
+      << why["r2"];
 }
 
 // Why a route never matches, when the sample shows it: bodies IoT Hub cannot read, a property
@@ -242,11 +252,23 @@ TEST_F(CheckCommandTest, EnrichmentsOverTheSizeLimitAreFoundAndSmallPayloadsAreN
            std::to_string(size) + "}]}]}";
   };
   std::string big = (dir_ / "big.json").string();
-  std::ofstream(big) << scenario(262130);
+  std::ofstream(big) << scenario(262000);
   Result r = check(big);
   EXPECT_EQ(r.code, 0) << r.out << r.err;  // a warning
   ASSERT_EQ(r.json.find("findings")->items().size(), 1u) << r.out;
   EXPECT_EQ(r.json.find("findings")->items()[0].find("code")->text(), "EnrichedMessageTooLarge");
+  // A few bytes more and the stamped message itself is over the limit: refused at ingress (as
+  // `routesim run` counts it, "too large"), never routed, so no enrichment finding.
+  std::string huge = (dir_ / "huge.json").string();
+  std::ofstream(huge) << scenario(262130);
+  Result h = check(huge);
+  EXPECT_EQ(h.code, 1) << h.out;
+  ASSERT_EQ(h.json.find("findings")->items().size(), 1u) << h.out;
+  const json::Value& too_large = h.json.find("findings")->items()[0];
+  EXPECT_EQ(too_large.find("code")->text(), "MessageTooLarge");
+  EXPECT_EQ(too_large.find("path")->text(), "$.traffic[0]");
+  EXPECT_EQ(too_large.find("azure")->find("status")->number(), 413);
+
   std::string small = (dir_ / "small.json").string();
   std::ofstream(small) << scenario(1000);
   Result s = check(small);

@@ -47,6 +47,22 @@ std::string routeSourceName(message::MessageSource s) {
   return std::string(message::sourceName(s));
 }
 
+// The scenario's traffic `kind` that sends messages of source `s`, or nothing.
+std::optional<std::string_view> trafficKindOf(message::MessageSource s) {
+  switch (s) {
+    case message::MessageSource::kDeviceMessages:
+      return "telemetry";
+    case message::MessageSource::kTwinChangeEvents:
+      return "twinChange";
+    case message::MessageSource::kDeviceLifecycleEvents:
+      return "lifecycle";
+    case message::MessageSource::kDeviceConnectionStateEvents:
+      return "connectionState";
+    default:
+      return std::nullopt;
+  }
+}
+
 // Whether a condition can never be true whatever the message: its top-level AND holds
 // comparisons of one input with constants that no value satisfies together (a = 'x' AND
 // a = 'y'; n > 5 AND n < 3; n = 2 AND n <> 2). Returns why, or nothing.
@@ -62,7 +78,8 @@ std::optional<std::string> contradiction(std::string_view text, message::Message
     const query::BoundExpr* e = stack.back();
     stack.pop_back();
     if (e->kind == query::BoundKind::kAnd) {
-      for (const auto& c : e->children) stack.push_back(c.get());
+      // Reversed, so that the conjuncts come out in the order they are written.
+      for (auto c = e->children.rbegin(); c != e->children.rend(); ++c) stack.push_back(c->get());
     } else {
       conjuncts.push_back(e);
     }
@@ -77,7 +94,19 @@ std::optional<std::string> contradiction(std::string_view text, message::Message
     std::vector<std::string> not_equal_text;
     std::vector<std::string> said;  // the comparisons, as written
   };
-  std::map<uint32_t, Bounds> inputs;
+  // By input as IoT Hub resolves it: property names ignore letter case ("level" and "LEVEL"
+  // are one property), $body and $twin paths are compared as written.
+  std::map<std::string, Bounds> inputs;
+  auto inputKey = [&](uint32_t slot_index) {
+    const query::InputSlot& slot = catalog.slots()[slot_index];
+    std::string key(1, static_cast<char>(slot.kind));
+    if (slot.kind == query::InputKind::kBodyPath || slot.kind == query::InputKind::kTwinPath) {
+      key += std::to_string(slot.path) + '\0' + slot.app_name;
+    } else {
+      key += slot.folded_name + '\0' + slot.folded_app_name;
+    }
+    return key;
+  };
   auto flip = [](query::CompareOp op) {
     switch (op) {
       case query::CompareOp::kLt:
@@ -103,7 +132,7 @@ std::optional<std::string> contradiction(std::string_view text, message::Message
     }
     if (input->kind != query::BoundKind::kInput || constant->kind != query::BoundKind::kConstant)
       continue;
-    Bounds& b = inputs[input->input];
+    Bounds& b = inputs[inputKey(input->input)];
     b.name = std::string(text.substr(input->span.offset, input->span.length));
     b.said.emplace_back(text.substr(e->span.offset, e->span.length));
     const query::Value& v = constant->constant;
@@ -205,10 +234,19 @@ class Checker {
     initial.routing = sc_.routing;
     initial.policy = sc_.policy;
     ConfigTimeline config(sc_, std::move(initial));
+    // Changes at PT0S apply before any message, as in the run: they make the starting state.
+    size_t first_later = 0;
+    while (first_later < sc_.timeline.size() && sc_.timeline[first_later].at_ns == 0)
+      change(config, sc_.timeline[first_later++]);
     ingress(config.deployment(), nullptr);
     egress(config.deployment(), config.rbac(), nullptr);
     routes();
-    timeline(config);
+    for (size_t i = first_later; i < sc_.timeline.size(); ++i) {
+      if (change(config, sc_.timeline[i])) {
+        ingress(config.deployment(), &sc_.timeline[i]);
+        egress(config.deployment(), config.rbac(), &sc_.timeline[i]);
+      }
+    }
     return std::move(findings_);
   }
 
@@ -318,29 +356,25 @@ class Checker {
     }
   }
 
-  // The timeline's configuration changes, redeployed as `routesim run` does: a refusal is a
-  // finding at the change, and ingress and egress are decided again from its time.
-  void timeline(ConfigTimeline& config) {
-    for (const scenario::TimelineEvent& e : sc_.timeline) {
-      if (!ConfigTimeline::changesConfiguration(e)) continue;
-      std::vector<ConfigIssue> errors;
-      if (!config.apply(e, errors)) {
-        for (const ConfigIssue& i : errors) {
-          Finding f;
-          f.code = i.code;
-          f.severity = Severity::kError;
-          f.path = i.path;
-          f.offset = i.offset;
-          f.message = "Azure refuses the change at " + formatIsoDuration(e.at_ns) + ": " +
-                      i.message + " (the deployment before it stays in force)";
-          f.fix = "correct the change at " + e.path;
-          add(std::move(f));
-        }
-        continue;
-      }
-      ingress(config.deployment(), &e);
-      egress(config.deployment(), config.rbac(), &e);
+  // A configuration change of the timeline, redeployed as `routesim run` does: a refusal is a
+  // finding at the change. True when the configuration changed (ingress and egress are then
+  // decided again from its time).
+  bool change(ConfigTimeline& config, const scenario::TimelineEvent& e) {
+    if (!ConfigTimeline::changesConfiguration(e)) return false;
+    std::vector<ConfigIssue> errors;
+    if (config.apply(e, errors)) return true;
+    for (const ConfigIssue& i : errors) {
+      Finding f;
+      f.code = i.code;
+      f.severity = Severity::kError;
+      f.path = i.path;
+      f.offset = i.offset;
+      f.message = "Azure refuses the change at " + formatIsoDuration(e.at_ns) + ": " + i.message +
+                  " (the deployment before it stays in force)";
+      f.fix = "correct the change at " + e.path;
+      add(std::move(f));
     }
+    return false;
   }
 
   // The route table on a sample of the scenario's own traffic.
@@ -374,6 +408,11 @@ class Checker {
     std::vector<uint64_t> per_traffic(sc_.traffic.size(), 0);
     std::array<uint64_t, routing::kSourceCount> per_source{};
     uint64_t orphaned = 0, sampled = 0, invalid = 0;
+    uint64_t invalid_fixed = 0;  // deliveries of the fixed payloads, routed apart
+    // Per traffic entry: its first sampled message, and its messages over IoT Hub's limit
+    // (how many, the largest size).
+    std::vector<std::optional<message::Message>> exemplar(sc_.traffic.size());
+    std::vector<std::pair<uint64_t, size_t>> too_large(sc_.traffic.size());
     std::map<std::string, uint64_t> reached;  // endpoint -> deliveries
     // The sample comes from each group's first devices: a group of millions costs no more.
     scenario::Scenario sample = sc_;
@@ -396,6 +435,12 @@ class Checker {
       message::stampIngress(m, when, stamp);
       ++sampled;
       ++per_source[static_cast<size_t>(m.source)];
+      if (!exemplar[g.traffic]) exemplar[g.traffic] = m;
+      if (size_t size = message::messageSize(m); size > message::kMaxMessageBytes) {
+        ++too_large[g.traffic].first;  // refused at ingress: never routed
+        too_large[g.traffic].second = std::max(too_large[g.traffic].second, size);
+        continue;
+      }
       table->route(m, scratch, result);
       if (result.outcome == routing::RoutingResult::Outcome::kOrphaned &&
           m.source == message::MessageSource::kDeviceMessages) {
@@ -405,7 +450,7 @@ class Checker {
         if (d.invalid) ++invalid;
         ++reached[utf::foldCase(table->endpoints()[d.endpoint].name)];
       }
-      bool json_body = reader.jsonBody(m).has_value();
+      const bool json_body = reader.jsonBody(m).has_value();
       for (RouteState& r : routes) {
         if (r.config->source != m.source) continue;
         ++r.sampled;
@@ -418,6 +463,41 @@ class Checker {
       }
     }
 
+    // Fixed payloads of a mix (`fix`, `fixSize`) whatever their share: the largest configured
+    // payload is checked even when the sample did not draw it.
+    for (size_t t = 0; t < sc_.traffic.size(); ++t) {
+      if (!exemplar[t]) continue;
+      for (const scenario::PayloadChoice& choice : sc_.traffic[t].payload.choices()) {
+        if (choice.kind == scenario::PayloadChoice::Kind::kTemplate) continue;
+        message::Message m = *exemplar[t];
+        m.body.assign(choice.fixed);
+        if (size_t size = message::messageSize(m); size > message::kMaxMessageBytes) {
+          too_large[t].first += too_large[t].first == 0 ? 1 : 0;
+          too_large[t].second = std::max(too_large[t].second, size);
+          continue;
+        }
+        table->route(m, scratch, result);
+        for (const routing::Delivery& d : result.deliveries) invalid_fixed += d.invalid ? 1 : 0;
+      }
+    }
+    for (size_t t = 0; t < sc_.traffic.size(); ++t) {
+      if (too_large[t].first == 0) continue;
+      const scenario::TrafficSpec& spec = sc_.traffic[t];
+      Finding f;
+      f.code = "MessageTooLarge";
+      f.severity = Severity::kError;
+      f.path = spec.path;
+      f.message = "traffic of group '" + spec.group + "' sends messages of up to " +
+                  std::to_string(too_large[t].second) +
+                  " bytes (body, system property values, application property names and "
+                  "values), over IoT Hub's limit of 262144: the hub refuses them and the device "
+                  "gets 413 MessageTooLarge (413001)";
+      f.fix = "keep each message under 256 KB: shrink the payload or its properties, or split it";
+      f.has_azure = true;
+      f.azure_status = 413;
+      f.azure_code = "MessageTooLarge";
+      add(std::move(f));
+    }
     for (const RouteState& r : routes) {
       Finding f;
       f.path = r.config->path;
@@ -427,13 +507,20 @@ class Checker {
         f.severity = Severity::kError;
         f.message = "route '" + r.config->name + "' can never send anything: " + *why;
         f.fix = "correct the condition (OR where AND was meant, or the constants)";
+      } else if (r.sampled == 0 && per_source[static_cast<size_t>(r.config->source)] > 0) {
+        continue;  // its traffic is all over the size limit (MessageTooLarge says so)
       } else if (r.sampled == 0) {
         f.code = "RouteSourceWithoutTraffic";
         f.severity = Severity::kInfo;
         f.message = "route '" + r.config->name + "' reads " + routeSourceName(r.config->source) +
                     ", which no traffic entry of the scenario sends";
-        f.fix = "add traffic of kind " + routeSourceName(r.config->source) +
-                " to exercise it, or remove the route";
+        if (std::optional<std::string_view> kind = trafficKindOf(r.config->source)) {
+          f.fix = "add a traffic entry with \"kind\": \"" + std::string(*kind) +
+                  "\" to exercise it, or remove the route";
+        } else {
+          f.fix = "routesim does not generate " + routeSourceName(r.config->source) +
+                  " (docs/scenario.md); remove the route if the hub will not see them";
+        }
       } else if (r.matched == 0 && readsBody(*r.condition) && r.json == 0) {
         f.code = "BodyConditionWithoutJson";
         f.severity = Severity::kWarning;
@@ -498,14 +585,15 @@ class Checker {
       f.fix = "enable the fallback route (fallbackRoute.isEnabled true) or add a route for them";
       add(std::move(f));
     }
-    if (invalid > 0) {
+    if (invalid > 0 || invalid_fixed > 0) {
       Finding f;
       f.code = "EnrichedMessageTooLarge";
       f.severity = Severity::kWarning;
       f.path = "$.resources[" + std::to_string(sc_.hub_index) + "].properties.routing";
-      f.message = std::to_string(invalid) +
-                  " sampled deliveries exceed 256 KB once their endpoint's enrichments are "
-                  "added: IoT Hub counts them invalid (d2c.telemetry.egress.invalid)";
+      f.message = (invalid > 0 ? std::to_string(invalid) + " sampled deliveries"
+                               : "deliveries of the fixed payloads the traffic configures") +
+                  " exceed 256 KB once their endpoint's enrichments are added: IoT Hub counts "
+                  "them invalid (d2c.telemetry.egress.invalid)";
       f.fix = "shorten the enrichments or the payloads";
       add(std::move(f));
     }
