@@ -19,6 +19,10 @@ struct EmulatorContext {
   std::filesystem::path out_dir = "routesim-out";  // blobs and persisted entities go here
   std::string hub_name = "routesim-hub";
   uint32_t builtin_partitions = 4;
+  // Whether an Event Hubs or Service Bus endpoint writes its entity's state on flush(). An owner
+  // that saves every entity once at the end (Emulators::save) turns it off: an entity is then
+  // written once, not once per endpoint flush and again by the owner.
+  bool save_on_flush = true;
 
   std::chrono::system_clock::time_point utc(uint64_t clock_ns) const {
     return std::chrono::system_clock::time_point(

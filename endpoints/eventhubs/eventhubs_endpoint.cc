@@ -169,6 +169,7 @@ void EventHubsEndpoint::tick(uint64_t now_ns) { hub_->expire(now_ns); }
 
 void EventHubsEndpoint::flush(uint64_t now_ns) {
   hub_->expire(now_ns);
+  if (!context_.save_on_flush) return;
   save_status_ =
       saveEventHub(*hub_, eventHubDir(context_.out_dir, hub_->namespaceName(), hub_->name()));
 }
@@ -199,6 +200,7 @@ void BuiltinEventsEndpoint::tick(uint64_t now_ns) { hub_->expire(now_ns); }
 
 void BuiltinEventsEndpoint::flush(uint64_t now_ns) {
   hub_->expire(now_ns);
+  if (!context_.save_on_flush) return;
   save_status_ = saveEventHub(*hub_, builtinEventsDir(context_.out_dir, context_.hub_name));
 }
 

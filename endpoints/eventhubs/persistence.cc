@@ -10,6 +10,7 @@
 #include <fstream>
 #include <limits>
 #include <system_error>
+#include <thread>
 
 #include "core/common/base64.h"
 #include "core/common/duration.h"
@@ -356,10 +357,21 @@ Status saveEventHub(const EventHub& hub, const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error(ErrorCode::kIo, dir.string() + ": cannot create: " + ec.message());
 
-  std::vector<EventHub::PartitionState> states(hub.partitionCount());
-  for (uint32_t p = 0; p < hub.partitionCount(); ++p) {
-    ROUTESIM_RETURN_IF_ERROR(savePartition(hub, p, dir, states[p]));
-  }
+  // Partitions are independent files: written in parallel, up to one thread per core.
+  const uint32_t partitions = hub.partitionCount();
+  std::vector<EventHub::PartitionState> states(partitions);
+  std::vector<Status> saved(partitions);
+  const uint32_t threads = std::max(1u, std::min(partitions, std::thread::hardware_concurrency()));
+  std::atomic<uint32_t> next{0};
+  auto work = [&] {
+    for (uint32_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < partitions;)
+      saved[p] = savePartition(hub, p, dir, states[p]);
+  };
+  std::vector<std::thread> pool;
+  for (uint32_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  for (Status& s : saved) ROUTESIM_RETURN_IF_ERROR(std::move(s));
 
   const EventHubConfig& c = hub.config();
   std::string out = "{\n  \"formatVersion\": " + std::to_string(kFormatVersion);

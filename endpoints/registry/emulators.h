@@ -85,7 +85,8 @@ class Emulators {
 
   // Writes Event Hubs (custom and built-in) and Service Bus state under the output folder, for
   // `routesim inspect` (Storage blobs are files already: its endpoints write them as they go,
-  // and flush() completes them). Stops at the first failure.
+  // and flush() completes them). The endpoints' flush() does not save these: call save() after
+  // the router's flushEndpoints(). Stops at the first failure.
   Status save() const;
 
   const EmulatorContext& context() const { return context_; }
@@ -103,7 +104,10 @@ class Emulators {
   const std::map<std::string, EndpointTarget, std::less<>>& targets() const { return targets_; }
 
  private:
-  explicit Emulators(const EmulatorContext& context) : context_(context) {}
+  // The endpoints it creates leave saving to save() (save_on_flush off).
+  explicit Emulators(const EmulatorContext& context) : context_(context) {
+    context_.save_on_flush = false;
+  }
 
   std::unique_ptr<router::Endpoint> makeEndpoint(routing::EndpointKind kind, std::string_view name,
                                                  const routing::EndpointConfig* config) const;

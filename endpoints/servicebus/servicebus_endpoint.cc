@@ -159,7 +159,7 @@ void ServiceBusEndpoint::tick(uint64_t now_ns) {
 void ServiceBusEndpoint::flush(uint64_t now_ns) {
   if (namespace_ == nullptr) return;
   namespace_->tick(now_ns);
-  if (context_.out_dir.empty()) return;
+  if (context_.out_dir.empty() || !context_.save_on_flush) return;
   save_status_ = saveNamespace(*namespace_, context_.out_dir);
 }
 
