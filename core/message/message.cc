@@ -27,18 +27,62 @@ std::optional<MessageSource> parseSource(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// Whether `name`, ASCII, folds to `folded` (utf::foldCase maps ASCII to upper case).
+bool asciiFoldsTo(std::string_view name, std::string_view folded) {
+  if (name.size() != folded.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    if (c != folded[i]) return false;
+  }
+  return true;
+}
+
+bool isAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+void assignValue(std::optional<std::string>& to, std::optional<std::string_view> value) {
+  if (!value) {
+    to.reset();
+  } else if (to) {
+    to->assign(*value);  // keeps the capacity
+  } else {
+    to.emplace(*value);
+  }
+}
+
+}  // namespace
+
 void PropertyMap::set(std::string_view name, std::optional<std::string_view> value) {
-  std::string folded = utf::foldCase(name);
-  std::optional<std::string> v =
-      value ? std::optional<std::string>(std::string(*value)) : std::nullopt;
-  for (Property& p : items_) {
-    if (p.folded == folded) {
+  const bool ascii = isAscii(name);
+  std::string folded_other;  // non-ASCII names only
+  if (!ascii) folded_other = utf::foldCase(name);
+  for (size_t i = 0; i < size_; ++i) {
+    Property& p = items_[i];
+    if (ascii ? asciiFoldsTo(name, p.folded) : p.folded == folded_other) {
       p.name.assign(name);
-      p.value = std::move(v);
+      assignValue(p.value, value);
       return;
     }
   }
-  items_.push_back(Property{std::string(name), std::move(v), std::move(folded)});
+  if (size_ == items_.size()) items_.emplace_back();
+  Property& p = items_[size_++];
+  p.name.assign(name);
+  assignValue(p.value, value);
+  if (ascii) {
+    p.folded.assign(name);
+    for (char& c : p.folded) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    }
+  } else {
+    p.folded = std::move(folded_other);
+  }
 }
 
 const Property* PropertyMap::find(std::string_view name) const {
@@ -47,10 +91,12 @@ const Property* PropertyMap::find(std::string_view name) const {
 
 bool PropertyMap::erase(std::string_view name) {
   std::string folded = utf::foldCase(name);
-  auto it = std::find_if(items_.begin(), items_.end(),
+  auto in_use = items_.begin() + static_cast<std::ptrdiff_t>(size_);
+  auto it = std::find_if(items_.begin(), in_use,
                          [&](const Property& p) { return p.folded == folded; });
-  if (it == items_.end()) return false;
-  items_.erase(it);
+  if (it == in_use) return false;
+  std::rotate(it, it + 1, in_use);  // the erased entry's strings move past the end, for reuse
+  --size_;
   return true;
 }
 

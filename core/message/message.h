@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace routesim::message {
@@ -34,14 +35,36 @@ struct Property {
 
 // An ordered property bag with case-insensitive names; setting a name that is already present
 // (in any letter case) replaces it, so a name occurs at most once, as in IoT Hub.
+//
+// clear() keeps the entries' strings: a map refilled for message after message (the scenario
+// generator's) reuses them instead of allocating each name, value and folded name again.
 class PropertyMap {
  public:
+  PropertyMap() = default;
+  PropertyMap(const PropertyMap& other) : items_(other.begin(), other.end()), size_(other.size_) {}
+  PropertyMap& operator=(const PropertyMap& other) {
+    if (this != &other) {
+      clear();
+      for (const Property& p : other) set(p.name, p.value);
+    }
+    return *this;
+  }
+  PropertyMap(PropertyMap&& other) noexcept
+      : items_(std::move(other.items_)), size_(std::exchange(other.size_, 0)) {}
+  PropertyMap& operator=(PropertyMap&& other) noexcept {
+    items_ = std::move(other.items_);
+    size_ = std::exchange(other.size_, 0);
+    other.items_.clear();
+    return *this;
+  }
+
   void set(std::string_view name, std::optional<std::string_view> value);
+  void clear() { size_ = 0; }
   // The property named `name` ignoring case, or nullptr. Linear: bags hold a handful of entries.
   const Property* find(std::string_view name) const;
   // The same for a name already folded with utf::foldCase: a length check and memcmp per entry.
   const Property* findFolded(std::string_view folded) const {
-    for (const Property& p : items_) {
+    for (const Property& p : *this) {
       if (p.folded.size() == folded.size() &&
           std::char_traits<char>::compare(p.folded.data(), folded.data(), folded.size()) == 0) {
         return &p;
@@ -51,13 +74,15 @@ class PropertyMap {
   }
   bool erase(std::string_view name);
 
-  size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
-  auto begin() const { return items_.begin(); }
-  auto end() const { return items_.end(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  using const_iterator = std::vector<Property>::const_iterator;
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
 
  private:
-  std::vector<Property> items_;
+  std::vector<Property> items_;  // [0, size_) in use; the rest kept for reuse
+  size_t size_ = 0;
 };
 
 // Bytes with simdjson's padding guaranteed past the end, so On-Demand can read them in place.

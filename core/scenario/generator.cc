@@ -87,9 +87,14 @@ uint64_t TrafficGenerator::nextAfter(const Stream& s, uint64_t t_ns) const {
 void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
   const TrafficSpec& spec = scenario_.traffic[s.traffic];
   const DeviceGroup& group = scenario_.devices[s.group];
+  // The message is refilled in place: its strings and property entries keep their storage.
   message::Message& m = out.message;
-  m = message::Message{};
   m.device_id = group.deviceId(s.device);
+  m.module_id.clear();
+  m.app_properties.clear();
+  m.system_properties.clear();
+  m.twin.reset();
+  m.tag = 0;
   m.source = spec.source;
   uint64_t unix_ns = scenario_.start_unix_ns + at_ns;
   MessageContext context{m.device_id, unix_ns};

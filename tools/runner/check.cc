@@ -278,11 +278,11 @@ class Checker {
   // Reported once: the first configuration (the start, or a change) that shows it.
   bool firstTime(std::string key) { return reported_.insert(std::move(key)).second; }
 
-  // Every device of every group against the hub's ingress settings of deployment `d` (the
+  // Every device of every group against the hub's ingress settings of `deployment` (the
   // start's, or that of the timeline's `change`).
-  void ingress(const scenario::Deployment& d, const scenario::TimelineEvent* change) {
-    const policy::HubPolicyConfig& hub = d.policy.hubs[0];
-    policy::IngressPolicy policy(hub.ingress, d.policy.network);
+  void ingress(const scenario::Deployment& deployment, const scenario::TimelineEvent* change) {
+    const policy::HubPolicyConfig& hub = deployment.policy.hubs[0];
+    policy::IngressPolicy policy(hub.ingress, deployment.policy.network);
     for (const scenario::DeviceGroup& g : sc_.devices) {
       // Denied devices by reason: one finding per reason, with the first such device.
       std::map<policy::IngressReason, std::pair<uint32_t, uint32_t>> denied;  // first, count

@@ -83,6 +83,57 @@ TEST(PropertyMapTest, StartsEmpty) {
   EXPECT_EQ(map.find(""), nullptr);
 }
 
+std::vector<std::string> entries(const PropertyMap& m) {
+  std::vector<std::string> out;
+  for (const Property& p : m) out.push_back(p.name + "=" + p.value.value_or("null"));
+  return out;
+}
+
+TEST(PropertyMapTest, ClearEmptiesAndRefillingReusesEntries) {
+  PropertyMap m;
+  m.set("level", "critical");
+  m.set("Site", std::nullopt);
+  m.clear();
+  EXPECT_TRUE(m.empty());
+  EXPECT_EQ(m.find("level"), nullptr);  // cleared entries are not found
+  m.set("zone", "b");
+  m.set("LEVEL", "low");
+  EXPECT_EQ(entries(m), (std::vector<std::string>{"zone=b", "LEVEL=low"}));
+  EXPECT_EQ(m.find("level")->value, "low");
+  EXPECT_EQ(m.find("site"), nullptr);
+  m.set("Zone", std::nullopt);  // a reused entry loses its old value
+  EXPECT_EQ(entries(m), (std::vector<std::string>{"Zone=null", "LEVEL=low"}));
+}
+
+TEST(PropertyMapTest, EraseKeepsOrderAndCopiesHoldOnlyWhatIsInUse) {
+  PropertyMap m;
+  for (std::string_view n : {"a", "b", "c", "d"}) m.set(n, std::string(n) + "!");
+  EXPECT_TRUE(m.erase("B"));
+  EXPECT_FALSE(m.erase("b"));
+  EXPECT_EQ(entries(m), (std::vector<std::string>{"a=a!", "c=c!", "d=d!"}));
+  m.set("e", "e!");
+  EXPECT_EQ(entries(m), (std::vector<std::string>{"a=a!", "c=c!", "d=d!", "e=e!"}));
+  PropertyMap copy = m;
+  copy.set("f", "f!");
+  EXPECT_EQ(m.size(), 4u);
+  EXPECT_EQ(copy.size(), 5u);
+  copy = m;
+  EXPECT_EQ(entries(copy), entries(m));
+  PropertyMap moved = std::move(copy);
+  EXPECT_EQ(entries(moved), entries(m));
+  EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  copy.set("g", "g!");
+  EXPECT_EQ(entries(copy), (std::vector<std::string>{"g=g!"}));
+}
+
+TEST(PropertyMapTest, NonAsciiNamesFoldAsUtfDoes) {
+  PropertyMap m;
+  m.set("Température", "1");
+  m.set("TEMPÉRATURE", "2");
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.find("température")->value, "2");
+}
+
 TEST(MessageSizeTest, CountsBodySystemValuesAndAppNamesAndValues) {
   Message m;
   m.device_id = "device-with-a-long-id";                       // not counted
