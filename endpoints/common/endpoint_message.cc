@@ -37,15 +37,21 @@ const Renaming* findRenaming(std::string_view name) {
   return nullptr;
 }
 
-std::string_view valueOf(const message::PropertyMap& map, std::string_view name) {
-  const message::Property* p = map.find(name);
-  return p != nullptr && p->value ? std::string_view(*p->value) : std::string_view();
+// The same by a name folded with utf::foldCase (a message property's `folded`): a length check
+// and memcmp per candidate.
+const Renaming* findRenamingFolded(std::string_view folded) {
+  static const std::array<std::string, kRenamings.size()> kFolded = [] {
+    std::array<std::string, kRenamings.size()> out;
+    for (size_t i = 0; i < kRenamings.size(); ++i) out[i] = utf::foldCase(kRenamings[i].iothub);
+    return out;
+  }();
+  for (size_t i = 0; i < kFolded.size(); ++i) {
+    if (kFolded[i] == folded) return &kRenamings[i];
+  }
+  return nullptr;
 }
 
-}  // namespace
-
-std::string_view systemPropertyName(routing::EndpointKind kind, std::string_view name) {
-  const Renaming* r = findRenaming(name);
+std::string_view renamed(const Renaming* r, routing::EndpointKind kind, std::string_view name) {
   if (r == nullptr) return name;
   switch (kind) {
     case routing::EndpointKind::kStorage:
@@ -60,6 +66,62 @@ std::string_view systemPropertyName(routing::EndpointKind kind, std::string_view
   return name;
 }
 
+// Entry `i` of `list` set to (name, value), reusing the entry's strings when it exists.
+void assignEntry(PropertyList& list, size_t i, std::string_view name,
+                 const std::optional<std::string>& value) {
+  if (i == list.size()) list.emplace_back();
+  auto& [n, v] = list[i];
+  n.assign(name);
+  if (!value) {
+    v.reset();
+  } else if (v) {
+    v->assign(*value);
+  } else {
+    v.emplace(*value);
+  }
+}
+
+std::string_view valueOf(const message::PropertyMap& map, std::string_view name) {
+  const message::Property* p = map.find(name);
+  return p != nullptr && p->value ? std::string_view(*p->value) : std::string_view();
+}
+
+}  // namespace
+
+std::string_view systemPropertyName(routing::EndpointKind kind, std::string_view name) {
+  return renamed(findRenaming(name), kind, name);
+}
+
+void assignEndpointProperties(const router::OutboundMessage& out, routing::EndpointKind kind,
+                              query::EvalScratch& scratch, PropertyList& properties,
+                              PropertyList& system_properties) {
+  const message::Message& m = *out.message;
+  auto assignAll = [](const message::PropertyMap& from, PropertyList& to) {
+    size_t n = 0;
+    for (const message::Property& p : from) assignEntry(to, n++, p.name, p.value);
+    to.resize(n);
+  };
+  if (out.table != nullptr && out.table->hasEnrichments(out.table_endpoint)) {
+    message::Message enriched = out.table->enrich(m, out.table_endpoint, scratch);
+    assignAll(enriched.app_properties, properties);
+  } else {
+    assignAll(m.app_properties, properties);
+  }
+  size_t n = 0;
+  for (const message::Property& p : m.system_properties) {
+    std::string_view name = renamed(findRenamingFolded(p.folded), kind, p.name);
+    if (name.empty()) continue;  // not carried by this kind (Service Bus: enqueuedTime)
+    assignEntry(system_properties, n++, name, p.value);
+  }
+  if (kind != routing::EndpointKind::kStorage) {
+    // Event Hubs and Service Bus receivers also see which routing source produced the message.
+    std::string source(message::sourceName(m.source));
+    if (!source.empty()) source[0] = static_cast<char>(std::tolower(source[0]));
+    assignEntry(system_properties, n++, "iothub-message-source", source);
+  }
+  system_properties.resize(n);
+}
+
 EndpointMessage toEndpointMessage(const router::OutboundMessage& out, routing::EndpointKind kind,
                                   query::EvalScratch& scratch) {
   const message::Message& m = *out.message;
@@ -71,17 +133,7 @@ EndpointMessage toEndpointMessage(const router::OutboundMessage& out, routing::E
   e.size = out.size;
   e.partition = out.partition;
 
-  auto copyProperties = [&](const message::PropertyMap& props) {
-    e.properties.reserve(props.size());
-    for (const message::Property& p : props) e.properties.emplace_back(p.name, p.value);
-  };
-  if (out.table != nullptr && out.table->hasEnrichments(out.table_endpoint)) {
-    message::Message enriched = out.table->enrich(m, out.table_endpoint, scratch);
-    copyProperties(enriched.app_properties);
-  } else {
-    copyProperties(m.app_properties);
-  }
-
+  assignEndpointProperties(out, kind, scratch, e.properties, e.system_properties);
   const message::PropertyMap& sys = m.system_properties;
   e.message_id = valueOf(sys, "messageId");
   e.correlation_id = valueOf(sys, "correlationId");
@@ -90,18 +142,6 @@ EndpointMessage toEndpointMessage(const router::OutboundMessage& out, routing::E
   e.enqueued_time_utc = valueOf(sys, "enqueuedTime");
   e.json_utf8 = utf::equalsAsciiLower(e.content_type, "application/json") &&
                 utf::equalsAsciiLower(e.content_encoding, "utf-8");
-  e.system_properties.reserve(sys.size() + 1);
-  for (const message::Property& p : sys) {
-    std::string_view name = systemPropertyName(kind, p.name);
-    if (name.empty()) continue;  // not carried by this kind (Service Bus: enqueuedTime)
-    e.system_properties.emplace_back(std::string(name), p.value);
-  }
-  if (kind != routing::EndpointKind::kStorage) {
-    // Event Hubs and Service Bus receivers also see which routing source produced the message.
-    std::string source(message::sourceName(m.source));
-    if (!source.empty()) source[0] = static_cast<char>(std::tolower(source[0]));
-    e.system_properties.emplace_back("iothub-message-source", std::move(source));
-  }
   return e;
 }
 

@@ -49,4 +49,12 @@ std::string_view systemPropertyName(routing::EndpointKind kind, std::string_view
 EndpointMessage toEndpointMessage(const router::OutboundMessage& out, routing::EndpointKind kind,
                                   query::EvalScratch& scratch);
 
+// The application properties (with the endpoint's enrichments) and the system properties (under
+// `kind`'s names, plus iothub-message-source for Event Hubs and Service Bus) of `out`, written
+// over `properties` and `system_properties`: an emulator that stages events in reused objects
+// keeps their strings' storage instead of allocating each name and value again.
+void assignEndpointProperties(const router::OutboundMessage& out, routing::EndpointKind kind,
+                              query::EvalScratch& scratch, PropertyList& properties,
+                              PropertyList& system_properties);
+
 }  // namespace routesim::endpoints

@@ -77,23 +77,15 @@ std::pair<uint32_t, uint32_t> lookup3(std::string_view key, uint32_t seed1, uint
   return {c, b};
 }
 
-EventData toEventData(EndpointMessage&& m, bool with_partition_key) {
-  EventData e;
-  if (with_partition_key) e.partition_key = std::move(m.device_id);
-  e.properties = std::move(m.properties);
-  e.system_properties = std::move(m.system_properties);
-  e.body = std::move(m.body);
-  return e;
-}
-
 // Shared by both endpoints: converts the batch, stops at the first event that cannot be
-// delivered, then appends what was accepted, one lock per partition. `partition_of` gives an
-// event's partition, or nullopt with a detail when it has none.
+// delivered, then appends what was accepted, one lock per partition. `partition_of` gives a
+// message's partition, or false with a detail when it has none. Events are staged in objects
+// kept across batches (their strings keep their storage).
 template <typename PartitionOf>
 router::DeliveryReport deliverBatch(EventHub& hub, std::span<const router::OutboundMessage> batch,
                                     routing::EndpointKind kind, query::EvalScratch& scratch,
-                                    std::vector<std::vector<EventData>>& staged,
-                                    uint64_t& delivery_id, PartitionOf partition_of) {
+                                    std::vector<StagedEvents>& staged, uint64_t& delivery_id,
+                                    PartitionOf partition_of) {
   router::DeliveryReport report;
   if (Status s = hub.checkSend(); !s.ok()) {
     report.failure = router::DeliveryFailure::kEndpointExternallyDisabled;
@@ -105,32 +97,42 @@ router::DeliveryReport deliverBatch(EventHub& hub, std::span<const router::Outbo
   size_t accepted = 0;
   for (; accepted < batch.size(); ++accepted) {
     const router::OutboundMessage& out = batch[accepted];
-    EventData e = toEventData(toEndpointMessage(out, kind, scratch), keyed);
+    uint32_t partition = 0;
+    if (!partition_of(out, partition, report.detail)) {
+      report.failure = router::DeliveryFailure::kInternalError;
+      break;
+    }
+    StagedEvents& into = staged[partition];
+    if (into.used == into.events.size()) into.events.emplace_back();
+    EventData& e = into.events[into.used];
+    if (keyed) {
+      e.partition_key.assign(out.message->device_id);
+    } else {
+      e.partition_key.clear();
+    }
+    assignEndpointProperties(out, kind, scratch, e.properties, e.system_properties);
+    e.body.assign(out.message->body.view());
     size_t size = eventSize(e);
     if (size > hub.maxEventBytes()) {
       report.failure = router::DeliveryFailure::kMaxMessageSizeExceeded;
       report.detail = messageSizeExceededText(delivery_id, size, hub.maxEventBytes());
       break;
     }
-    uint32_t partition = 0;
-    if (!partition_of(out, e, partition, report.detail)) {
-      report.failure = router::DeliveryFailure::kInternalError;
-      break;
-    }
     ++delivery_id;
-    staged[partition].push_back(std::move(e));
+    ++into.used;
   }
   size_t appended = 0;
   for (uint32_t p = 0; p < staged.size(); ++p) {
-    if (staged[p].empty()) continue;
-    EventHub::BatchResult r = hub.appendBatch(p, staged[p]);
+    StagedEvents& from = staged[p];
+    if (from.used == 0) continue;
+    EventHub::BatchResult r = hub.appendBatch(p, std::span(from.events).first(from.used));
     appended += r.appended;
     if (r.error && report.failure == router::DeliveryFailure::kNone) {
       // Not reachable: sizes and partitions were checked above.
       report.failure = router::DeliveryFailure::kInternalError;
       report.detail = r.error->message();
     }
-    staged[p].clear();
+    from.used = 0;
   }
   report.delivered = appended < accepted ? appended : accepted;
   return report;
@@ -156,13 +158,12 @@ EventHubsEndpoint::EventHubsEndpoint(const EmulatorContext& context, std::shared
 
 router::DeliveryReport EventHubsEndpoint::deliver(std::span<const router::OutboundMessage> batch) {
   const uint32_t partitions = hub_->partitionCount();
-  return deliverBatch(*hub_, batch, routing::EndpointKind::kEventHubs, scratch_, staged_,
-                      delivery_id_,
-                      [partitions](const router::OutboundMessage&, const EventData& e,
-                                   uint32_t& partition, std::string&) {
-                        partition = partitionForKey(e.partition_key, partitions);
-                        return true;
-                      });
+  return deliverBatch(
+      *hub_, batch, routing::EndpointKind::kEventHubs, scratch_, staged_, delivery_id_,
+      [partitions](const router::OutboundMessage& out, uint32_t& partition, std::string&) {
+        partition = partitionForKey(out.message->device_id, partitions);
+        return true;
+      });
 }
 
 void EventHubsEndpoint::tick(uint64_t now_ns) { hub_->expire(now_ns); }
@@ -181,19 +182,18 @@ BuiltinEventsEndpoint::BuiltinEventsEndpoint(const EmulatorContext& context,
 router::DeliveryReport BuiltinEventsEndpoint::deliver(
     std::span<const router::OutboundMessage> batch) {
   const uint32_t partitions = hub_->partitionCount();
-  return deliverBatch(*hub_, batch, routing::EndpointKind::kBuiltIn, scratch_, staged_,
-                      delivery_id_,
-                      [partitions](const router::OutboundMessage& out, const EventData&,
-                                   uint32_t& partition, std::string& detail) {
-                        if (out.partition >= partitions) {
-                          detail = "partition " + std::to_string(out.partition) +
-                                   " is out of range: the built-in endpoint has " +
-                                   std::to_string(partitions) + " partitions";
-                          return false;
-                        }
-                        partition = out.partition;
-                        return true;
-                      });
+  return deliverBatch(
+      *hub_, batch, routing::EndpointKind::kBuiltIn, scratch_, staged_, delivery_id_,
+      [partitions](const router::OutboundMessage& out, uint32_t& partition, std::string& detail) {
+        if (out.partition >= partitions) {
+          detail = "partition " + std::to_string(out.partition) +
+                   " is out of range: the built-in endpoint has " + std::to_string(partitions) +
+                   " partitions";
+          return false;
+        }
+        partition = out.partition;
+        return true;
+      });
 }
 
 void BuiltinEventsEndpoint::tick(uint64_t now_ns) { hub_->expire(now_ns); }

@@ -29,6 +29,13 @@ uint32_t partitionForKey(std::string_view partition_key, uint32_t partition_coun
 // The signed 16-bit hash above (exposed for tests against the SDKs' published vectors).
 int16_t partitionKeyHash(std::string_view partition_key);
 
+// Events staged for one partition during a delivery: the first `used` of `events`; the rest are
+// kept, with their strings' storage, for the next batch.
+struct StagedEvents {
+  std::vector<EventData> events;
+  size_t used = 0;
+};
+
 // A custom Event Hubs routing endpoint writing to `hub`. deliver() is called by one thread at a
 // time (the router's promise); the hub may be shared with other endpoints and readers.
 class EventHubsEndpoint final : public router::Endpoint {
@@ -52,8 +59,8 @@ class EventHubsEndpoint final : public router::Endpoint {
   EmulatorContext context_;
   std::shared_ptr<EventHub> hub_;
   query::EvalScratch scratch_;
-  std::vector<std::vector<EventData>> staged_;  // per partition, reused across batches
-  uint64_t delivery_id_ = 0;                    // events offered so far (AMQP delivery ids)
+  std::vector<StagedEvents> staged_;  // per partition, reused across batches
+  uint64_t delivery_id_ = 0;          // events offered so far (AMQP delivery ids)
   Status save_status_;
 };
 
@@ -78,7 +85,7 @@ class BuiltinEventsEndpoint final : public router::Endpoint {
   EmulatorContext context_;
   std::shared_ptr<EventHub> hub_;
   query::EvalScratch scratch_;
-  std::vector<std::vector<EventData>> staged_;
+  std::vector<StagedEvents> staged_;
   uint64_t delivery_id_ = 0;
   Status save_status_;
 };
