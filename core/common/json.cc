@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 #include "core/common/utf.h"
 
@@ -332,12 +333,34 @@ Result<Value> parse(std::string_view text) {
   return root;
 }
 
+namespace {
+
+// Whether any of the 8 bytes in `v` is below 0x20, '"' or '\\' (SWAR: each test sets the high
+// bit of a byte that matches, and only where some byte matches; bytes >= 0x80 never do).
+bool anyNeedsEscape(uint64_t v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto zeroByte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  const uint64_t below_space = (v - kOnes * 0x20) & ~v & kHighs;
+  return (below_space | zeroByte(v ^ (kOnes * '"')) | zeroByte(v ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
+
 void appendQuoted(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   size_t run = 0;  // start of the bytes not yet copied: runs without escapes go in one append
   for (size_t i = 0; i < s.size(); ++i) {
+    // Eight bytes at a time while none needs an escape.
+    while (i + 8 <= s.size()) {
+      uint64_t v;
+      std::memcpy(&v, s.data() + i, 8);
+      if (anyNeedsEscape(v)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);

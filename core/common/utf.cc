@@ -1,6 +1,7 @@
 #include "core/common/utf.h"
 
 #include <locale.h>  // NOLINT(modernize-deprecated-headers): newlocale / towlower_l are POSIX
+#include <simdjson.h>
 
 #include <clocale>
 #include <cwctype>
@@ -272,7 +273,11 @@ size_t firstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-bool isValidUtf8(std::string_view text) { return firstInvalidUtf8(text) == std::string_view::npos; }
+// simdjson's validator (SIMD) accepts exactly what firstInvalidUtf8 accepts: well-formed UTF-8
+// without overlong forms, surrogates or code points past U+10FFFF (a test compares them).
+bool isValidUtf8(std::string_view text) {
+  return simdjson::validate_utf8(text.data(), text.size());
+}
 
 std::string toLowerInvariant(std::string_view text) { return mapCase(text, lowerOf); }
 std::string toUpperInvariant(std::string_view text) { return mapCase(text, upperOf); }

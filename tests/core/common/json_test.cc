@@ -242,6 +242,57 @@ TEST(JsonTest, AppendQuotedOutputParsesBack) {
   EXPECT_EQ(parseOk(quoted).text(), original);
 }
 
+// Every byte value at every position of a word-sized scan, against a byte-at-a-time reference.
+TEST(JsonTest, AppendQuotedEscapesEveryByteWhereverItFalls) {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xF];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    return out + "\"";
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (size_t at = 0; at < 19; ++at) {
+      std::string s(19, 'a');
+      s[at] = static_cast<char>(byte);
+      std::string quoted;
+      appendQuoted(quoted, s);
+      ASSERT_EQ(quoted, reference(s)) << "byte " << byte << " at " << at;
+    }
+  }
+}
+
 TEST(JsonTest, AppendNumberWritesShortestRoundTripForm) {
   auto number = [](double d) {
     std::string s;

@@ -157,6 +157,28 @@ TEST(UtfTranscodeTest, RejectsInvalidUtf32) {
   EXPECT_FALSE(utf32leToUtf8("\x00\x00\x11\x00"sv, out)) << "above U+10FFFF";
 }
 
+// isValidUtf8 (simdjson's SIMD validator) and firstInvalidUtf8 (scalar) agree on every
+// sequence of up to three bytes from a set of edge values, and on longer mixes.
+TEST(UtfValidityTest, FastValidatorAgreesWithTheScalarOne) {
+  const unsigned char edges[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1,
+                                 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+  size_t compared = 0;
+  for (unsigned char a : edges) {
+    for (unsigned char b : edges) {
+      for (unsigned char c : edges) {
+        for (size_t len = 1; len <= 3; ++len) {
+          const char bytes[3] = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)};
+          std::string s = std::string(40, 'x') + std::string(bytes, len) + "\xF0\x9F\x98\x80";
+          ASSERT_EQ(isValidUtf8(s), firstInvalidUtf8(s) == std::string_view::npos)
+              << int(a) << " " << int(b) << " " << int(c) << " len " << len;
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 21u * 21u * 21u * 3u);
+}
+
 TEST(UtfValidityTest, AcceptsWellFormedUtf8) {
   EXPECT_TRUE(isValidUtf8(""));
   EXPECT_TRUE(isValidUtf8("plain ascii"));
