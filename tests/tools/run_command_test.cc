@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -168,6 +169,29 @@ TEST_F(RunCommandTest, EveryMessageIsAccountedFor) {
   for (const json::Value& v : series.find("endpoints")->find("cold")->find("delivered")->items())
     cold += v.number();
   EXPECT_EQ(cold, number(r.json, {"endpoints", "cold", "delivered"}));
+}
+
+// Running again into the same folder replaces the previous run's blobs rather than adding to
+// them; a folder routesim did not write is left alone.
+TEST_F(RunCommandTest, RunningAgainReplacesThePreviousRunsBlobs) {
+  auto blobs = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir_ / "again-out")) {
+      if (e.is_regular_file()) names.push_back(e.path().lexically_relative(dir_).string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  ASSERT_EQ(run(kExample, "again").code, 0);
+  std::vector<std::string> first = blobs();
+  ASSERT_FALSE(first.empty());
+  std::filesystem::create_directories(dir_ / "again-out" / "mine");
+  std::ofstream(dir_ / "again-out" / "mine" / "notes.txt") << "keep";
+  ASSERT_EQ(run(kExample, "again").code, 0);
+  std::vector<std::string> second = blobs();
+  second.erase(std::remove(second.begin(), second.end(), "again-out/mine/notes.txt"), second.end());
+  EXPECT_EQ(second, first);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "again-out" / "mine" / "notes.txt"));
 }
 
 TEST_F(RunCommandTest, ReportIsByteIdenticalAcrossRunsAndThreadCounts) {

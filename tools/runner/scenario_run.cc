@@ -20,6 +20,7 @@
 #include "endpoints/fault/fault_plan.h"
 #include "endpoints/registry/emulators.h"
 #include "endpoints/registry/endpoint_target.h"
+#include "endpoints/storage/storage_endpoint.h"
 #include "tools/runner/config_timeline.h"
 #include "tools/runner/egress_binding.h"
 
@@ -36,6 +37,22 @@ constexpr uint64_t kMinuteNs = 60 * kSecondNs;
 
 std::string_view stampAuth(std::string_view auth_method) {
   return auth_method == "sas" ? "sas" : "x509";
+}
+
+// A run's outputs replace the previous run's: a container folder routesim wrote before (its
+// marker file says so) is emptied, or the blobs of both runs would sit side by side (a chunk
+// takes the next free name, "00-1"). Event Hubs and Service Bus files are rewritten whole by
+// their save anyway. Folders without the marker are left alone.
+void clearPreviousBlobs(const endpoints::EmulatorResources& resources,
+                        const std::filesystem::path& out) {
+  for (const endpoints::StorageAccountConfig& account : resources.storage_accounts) {
+    for (const std::string& container : account.containers) {
+      const std::filesystem::path dir = out / account.name / container;
+      std::error_code ec;
+      if (std::filesystem::exists(dir / endpoints::storage::kContainerMarker, ec))
+        std::filesystem::remove_all(dir, ec);
+    }
+  }
 }
 
 std::string formatCount(double v) {
@@ -258,6 +275,7 @@ bool Run::deploy() {
   context.hub_name = sc_.hub_name;
   context.builtin_partitions = hub ? hub->partition_count : 4;
   if (!issues.hasErrors()) {
+    clearPreviousBlobs(emulated, options_.out_dir);
     emulators_ =
         endpoints::Emulators::create(context, std::move(emulated), deployment.routing.endpoints,
                                      endpoints::MissingTargets::kError, issues);
