@@ -1988,6 +1988,8 @@ EgressHub egressHub(const HubPolicyConfig& hub, Profile profile) {
 RbacState rbacState(const PolicyResources& r) {
   RbacState state;
   state.assignments = r.role_assignments;
+  state.default_subscription = r.default_subscription;
+  state.default_group = r.default_group;
   return state;
 }
 

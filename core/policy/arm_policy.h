@@ -69,6 +69,10 @@ struct PolicyResources {
   std::vector<Target> targets;  // storage accounts, Event Hubs / Service Bus namespaces
   std::vector<UserAssignedIdentity> identities;  // resource_id: the identity resource's name
   std::vector<RoleAssignment> role_assignments;  // created_ns 0
+  // The subscription and resource group of resources named without them: empty in a scenario
+  // (a scope's ids then match any); an ARM template's stand-ins, which its resourceId() writes.
+  std::string default_subscription;
+  std::string default_group;
 };
 
 // Reads the resources this model covers out of `resources` (an array; `path` is its JSON path,

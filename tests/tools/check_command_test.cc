@@ -343,6 +343,78 @@ TEST_F(CheckCommandTest, TimelineChangesAreCheckedFromTheirTime) {
   EXPECT_NE(propagation.find("message")->text().find("'writer-again'"), std::string::npos);
 }
 
+// An ARM deployment template is checked as a scenario without devices or traffic: its
+// parameters' defaults or a parameters file, expressions evaluated, findings located in the
+// template.
+TEST_F(CheckCommandTest, ArmTemplatesAreCheckedWithTheirParameters) {
+  const std::string tmpl = kScenarios + "/arm/hub-to-firewalled-storage.json";
+  Result defaults = check(tmpl);
+  EXPECT_EQ(defaults.code, 1) << defaults.out << defaults.err;
+  ASSERT_EQ(defaults.json.find("findings")->items().size(), 1u) << defaults.out;
+  const json::Value& f = defaults.json.find("findings")->items()[0];
+  EXPECT_EQ(f.find("code")->text(), "EgressDenied");
+  EXPECT_EQ(f.find("path")->text(),
+            "$.resources[1].properties.routing.endpoints.storageContainers[0]");
+  EXPECT_EQ(f.find("azure")->find("code")->text(), "AuthorizationFailure");  // keyBased default
+
+  cli::CheckOptions o;
+  o.scenario_file = tmpl;
+  o.parameters_file = kScenarios + "/arm/hub-to-firewalled-storage.parameters.json";
+  o.format = "json";
+  std::ostringstream out, err;
+  EXPECT_EQ(cli::runCheck(o, out, err), 0) << out.str() << err.str();  // identity + role: clean
+  EXPECT_NE(out.str().find("\"findings\": []"), std::string::npos) << out.str();
+
+  // Text output points into the template: line and column of the endpoint.
+  o.parameters_file.clear();
+  o.format = "text";
+  std::ostringstream text, text_err;
+  EXPECT_EQ(cli::runCheck(o, text, text_err), 1);
+  EXPECT_NE(text.str().find("hub-to-firewalled-storage.json:48:15: error EgressDenied"),
+            std::string::npos)
+      << text.str();
+}
+
+TEST_F(CheckCommandTest, ArmTemplatePathsSkipResourcesWhoseConditionIsFalse) {
+  std::string text =
+      R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "resources": [
+    {"condition": false, "type": "Microsoft.Storage/storageAccounts", "name": "unused"},
+    {"type": "Microsoft.Devices/IotHubs", "name": "h", "location": "eastus",
+     "sku": {"name": "S1", "capacity": 1},
+     "properties": {"routing": {"routes": [{"name": "never", "source": "DeviceMessages",
+       "condition": "[concat('a = ', '''x'' AND a = ''y''')]", "endpointNames": ["events"],
+       "isEnabled": true}]}}}]})";
+  std::string file = (dir_ / "t.json").string();
+  std::ofstream(file) << text;
+  Result r = check(file);
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  ASSERT_EQ(r.json.find("findings")->items().size(), 1u) << r.out;
+  EXPECT_EQ(r.json.find("findings")->items()[0].find("code")->text(), "ConditionNeverTrue");
+  EXPECT_EQ(r.json.find("findings")->items()[0].find("path")->text(),
+            "$.resources[1].properties.routing.routes[0]");
+}
+
+TEST_F(CheckCommandTest, ArmTemplateErrorsExitTwoWithWhere) {
+  std::string text =
+      R"({"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "parameters": {"hub": {"type": "string"}},
+  "resources": [{"type": "Microsoft.Devices/IotHubs", "name": "[parameters('hub')]"}]})";
+  std::string file = (dir_ / "bad.json").string();
+  std::ofstream(file) << text;
+  Result r = check(file);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("bad.json:3:65: error: $.resources[0].name"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("parameter 'hub' has no value"), std::string::npos) << r.err;
+  // --parameters with a scenario file is a usage error.
+  cli::CheckOptions o;
+  o.scenario_file = kScenarios + "/storage-keybased-denied.scenario.json";
+  o.parameters_file = file;
+  std::ostringstream out, err;
+  EXPECT_EQ(cli::runCheck(o, out, err), 2);
+  EXPECT_NE(err.str().find("--parameters goes with an ARM template"), std::string::npos);
+}
+
 TEST_F(CheckCommandTest, BadFilesAndOptionsExitTwo) {
   std::string file = (dir_ / "bad.json").string();
   std::ofstream(file) << "{\"name\": 1}";

@@ -1,5 +1,7 @@
-// `routesim check SCENARIO [--format text|json]`: what the scenario's configuration gets wrong,
-// found without traffic (tools/runner/check.h).
+// `routesim check FILE [--format text|json|sarif] [--parameters P.json]`: what a scenario's
+// configuration gets wrong, found without traffic (tools/runner/check.h). FILE is a scenario or
+// an ARM deployment template (core/scenario/arm_template.h), whose resources are checked as a
+// scenario without devices or traffic.
 #pragma once
 
 #include <iosfwd>
@@ -10,6 +12,7 @@ namespace routesim::cli {
 struct CheckOptions {
   std::string scenario_file;
   std::string format = "text";  // text | json | sarif
+  std::string parameters_file;  // an ARM parameters file, for a template
 };
 
 // 0: no finding of severity error; 1: at least one; 2: the file is not valid JSON or breaks

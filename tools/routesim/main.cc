@@ -55,7 +55,10 @@ int main(int argc, char** argv) {
       "check",
       "Find firewall, identity, routing and ingress misconfigurations in a scenario file without "
       "traffic, with the error Azure would give and the fix");
-  check_cmd->add_option("scenario", check.scenario_file, "Scenario file (JSON)")->required();
+  check_cmd->add_option("file", check.scenario_file, "Scenario file, or ARM deployment template")
+      ->required();
+  check_cmd->add_option("--parameters", check.parameters_file,
+                        "ARM parameters file for a template (default: the defaultValues)");
   check_cmd->add_option("--format", check.format,
                         "text (default), json, or sarif (SARIF 2.1.0 for code scanning)");
 

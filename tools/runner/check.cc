@@ -507,6 +507,8 @@ class Checker {
         f.severity = Severity::kError;
         f.message = "route '" + r.config->name + "' can never send anything: " + *why;
         f.fix = "correct the condition (OR where AND was meant, or the constants)";
+      } else if (!options_.traffic) {
+        continue;  // what the route does with messages needs the scenario's traffic
       } else if (r.sampled == 0 && per_source[static_cast<size_t>(r.config->source)] > 0) {
         continue;  // its traffic is all over the size limit (MessageTooLarge says so)
       } else if (r.sampled == 0) {

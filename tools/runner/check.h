@@ -40,6 +40,10 @@ struct CheckOptions {
   // Messages of each traffic entry routed for the route findings (from each group's first
   // 1,000 devices).
   size_t sample_per_traffic = 200;
+  // False for a configuration without devices and traffic (an ARM template): the findings that
+  // need the scenario's own messages (routes never matching, orphans, sizes, sources without
+  // traffic) are not made; contradictions and unreachable endpoints still are.
+  bool traffic = true;
 };
 
 // Checks `loaded` (read without file errors). Findings in a stable order: deployment, ingress
