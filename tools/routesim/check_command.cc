@@ -45,6 +45,22 @@ const json::Value* valueAt(const json::Value& root, std::string_view path) {
   return at;
 }
 
+// Writes `findings` in the chosen format; the exit status: 1 when one is an error, else 0.
+int report(const std::vector<runner::Finding>& findings, const CheckOptions& options,
+           std::string_view text, std::ostream& out) {
+  if (options.format == "json") {
+    out << runner::findingsJson(findings);
+  } else if (options.format == "sarif") {
+    out << runner::findingsSarif(findings, options.scenario_file, text);
+  } else {
+    runner::printFindings(findings, out, options.scenario_file, text);
+  }
+  for (const runner::Finding& f : findings) {
+    if (f.severity == runner::Finding::Severity::kError) return 1;
+  }
+  return 0;
+}
+
 // `routesim check TEMPLATE [--parameters FILE]`: the template's resources, expanded, checked as a
 // scenario without devices or traffic; findings point into the template.
 int checkTemplate(const CheckOptions& options, const std::string& text, const json::Value& root,
@@ -117,17 +133,7 @@ int checkTemplate(const CheckOptions& options, const std::string& text, const js
   check.traffic = false;
   std::vector<runner::Finding> findings = runner::checkScenario(loaded, check);
   for (runner::Finding& f : findings) toTemplate(f.path, f.offset);
-  if (options.format == "json") {
-    out << runner::findingsJson(findings);
-  } else if (options.format == "sarif") {
-    out << runner::findingsSarif(findings, file, text);
-  } else {
-    runner::printFindings(findings, out, file, text);
-  }
-  for (const runner::Finding& f : findings) {
-    if (f.severity == runner::Finding::Severity::kError) return 1;
-  }
-  return 0;
+  return report(findings, options, text, out);
 }
 
 }  // namespace
@@ -150,18 +156,7 @@ int runCheck(const CheckOptions& options, std::ostream& out, std::ostream& err) 
   }
   std::optional<ScenarioFile> file = loadScenarioFile(options.scenario_file, "routesim check", err);
   if (!file) return 2;
-  std::vector<runner::Finding> findings = runner::checkScenario(file->loaded);
-  if (options.format == "json") {
-    out << runner::findingsJson(findings);
-  } else if (options.format == "sarif") {
-    out << runner::findingsSarif(findings, options.scenario_file, file->text);
-  } else {
-    runner::printFindings(findings, out, options.scenario_file, file->text);
-  }
-  for (const runner::Finding& f : findings) {
-    if (f.severity == runner::Finding::Severity::kError) return 1;
-  }
-  return 0;
+  return report(runner::checkScenario(file->loaded), options, file->text, out);
 }
 
 }  // namespace routesim::cli
