@@ -92,8 +92,8 @@ const Property* PropertyMap::find(std::string_view name) const {
 bool PropertyMap::erase(std::string_view name) {
   std::string folded = utf::foldCase(name);
   auto in_use = items_.begin() + static_cast<std::ptrdiff_t>(size_);
-  auto it = std::find_if(items_.begin(), in_use,
-                         [&](const Property& p) { return p.folded == folded; });
+  auto it =
+      std::find_if(items_.begin(), in_use, [&](const Property& p) { return p.folded == folded; });
   if (it == in_use) return false;
   std::rotate(it, it + 1, in_use);  // the erased entry's strings move past the end, for reuse
   --size_;
