@@ -191,6 +191,48 @@ SegmentBytes allocateSegment(size_t capacity) {
   return SegmentBytes(p);
 }
 
+// A FIFO in one vector: popping from the front moves a start index, and the popped prefix is
+// let go of once it is at least half of the vector. std::deque allocates a block per 512 bytes
+// (ten events); a replay appends hundreds of thousands.
+template <typename T>
+class FifoVector {
+ public:
+  using iterator = typename std::vector<T>::iterator;
+  using const_iterator = typename std::vector<T>::const_iterator;
+
+  bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
+  T& operator[](size_t i) { return items_[head_ + i]; }
+  const T& operator[](size_t i) const { return items_[head_ + i]; }
+  T& front() { return items_[head_]; }
+  const T& front() const { return items_[head_]; }
+  T& back() { return items_.back(); }
+  const T& back() const { return items_.back(); }
+  iterator begin() { return items_.begin() + static_cast<ptrdiff_t>(head_); }
+  iterator end() { return items_.end(); }
+  const_iterator begin() const { return items_.begin() + static_cast<ptrdiff_t>(head_); }
+  const_iterator end() const { return items_.end(); }
+
+  T& emplace_back() { return items_.emplace_back(); }
+  void pop_front() {
+    ++head_;
+    if (head_ == items_.size()) {
+      clear();
+    } else if (head_ >= 1024 && head_ * 2 >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + static_cast<ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+
+ private:
+  std::vector<T> items_;
+  size_t head_ = 0;
+};
+
 }  // namespace
 
 struct EventHub::Partition {
@@ -212,11 +254,12 @@ struct EventHub::Partition {
   static constexpr size_t kMaxSegmentBytes = kHugePageBytes;
 
   mutable std::mutex mu;
-  std::deque<StoredEvent> events;  // sequence numbers contiguous, offsets and times increasing
+  FifoVector<StoredEvent> events;  // sequence numbers contiguous, offsets and times increasing
   std::deque<Segment> segments;
   uint64_t first_segment = 0;  // the number of segments.front()
   size_t next_segment_bytes = kFirstSegmentBytes;
   uint64_t retained_bytes = 0;
+  uint64_t generation = 0;  // PartitionState::generation
   PartitionCursor cursor;
   std::vector<Reader> readers;  // one per consumer group, in config order
   // The last enqueued time formatted (a batch's events share one).
@@ -602,19 +645,32 @@ Result<std::optional<int64_t>> EventHub::checkpointOf(std::string_view group,
 
 Result<EventHub::PartitionState> EventHub::forEachEvent(
     uint32_t partition, const std::function<void(const EventData&)>& fn) const {
+  return forEachEvent(partition, 0, std::numeric_limits<size_t>::max(), fn);
+}
+
+Result<EventHub::PartitionState> EventHub::forEachEvent(
+    uint32_t partition, int64_t from, size_t max,
+    const std::function<void(const EventData&)>& fn) const {
   if (partition >= partitions_.size()) return partitionOutOfRange();
   const Partition& p = *partitions_[partition];
   std::lock_guard lock(p.mu);
-  EventData event;  // reused: its strings keep their capacity from one event to the next
-  TimeText time;
-  for (const StoredEvent& e : p.events) {
-    decode(e, context_, time, event);
-    fn(event);
-  }
   PartitionState state;
   state.cursor = p.cursor;
+  state.first_sequence_number = p.firstSequenceNumber();
+  state.generation = p.generation;
   state.checkpoints.reserve(p.readers.size());
   for (const Partition::Reader& r : p.readers) state.checkpoints.push_back(r.checkpoint);
+  const size_t start = from <= state.first_sequence_number
+                           ? 0
+                           : static_cast<size_t>(from - state.first_sequence_number);
+  if (start >= p.events.size()) return state;
+  const size_t end = start + std::min(max, p.events.size() - start);
+  EventData event;  // reused: its strings keep their capacity from one event to the next
+  TimeText time;
+  for (size_t i = start; i < end; ++i) {
+    decode(p.events[i], context_, time, event);
+    fn(event);
+  }
   return state;
 }
 
@@ -657,6 +713,7 @@ Status EventHub::restore(uint32_t partition, const PartitionState& state,
   Partition& p = *partitions_[partition];
   std::lock_guard lock(p.mu);
   p.cursor = cursor;
+  ++p.generation;
   p.events.clear();
   p.segments.clear();
   p.first_segment = 0;

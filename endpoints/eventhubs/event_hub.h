@@ -171,8 +171,17 @@ class EventHub {
   struct PartitionState {
     PartitionCursor cursor;
     std::vector<std::optional<int64_t>> checkpoints;
+    // The first retained event's sequence number (cursor.next_sequence_number when none).
+    int64_t first_sequence_number = 0;
+    // Changes when restore() replaces the partition's events: sequence numbers seen before then
+    // may name other events now.
+    uint64_t generation = 0;
   };
   Result<PartitionState> forEachEvent(uint32_t partition,
+                                      const std::function<void(const EventData&)>& fn) const;
+  // The same for at most `max` retained events from sequence number `from` on (from the first
+  // retained one when `from` is older), for a save that follows a running hub.
+  Result<PartitionState> forEachEvent(uint32_t partition, int64_t from, size_t max,
                                       const std::function<void(const EventData&)>& fn) const;
   // Replaces a partition's events and state with saved ones (loadEventHub, on a hub nobody else
   // uses yet). Each group's reader then starts after its checkpoint. Errors when the events are

@@ -137,39 +137,6 @@ Status writeAtomically(const std::filesystem::path& path, std::string_view bytes
   return replace(tmp, path);
 }
 
-Status savePartition(const EventHub& hub, uint32_t partition, const std::filesystem::path& dir,
-                     EventHub::PartitionState& state) {
-  const std::filesystem::path path = dir / partitionFile(partition);
-  const std::filesystem::path tmp = temporaryPath(path);
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  if (!out) return Error(ErrorCode::kIo, tmp.string() + ": cannot create: " + std::strerror(errno));
-  std::string buffer;
-  auto result = hub.forEachEvent(partition, [&](const EventData& e) {
-    appendEventJson(buffer, e);
-    buffer.push_back('\n');
-    if (buffer.size() >= (1u << 20)) {
-      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      buffer.clear();
-    }
-  });
-  if (!result.ok()) {
-    out.close();
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    return std::move(result).error();
-  }
-  state = std::move(result).value();
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  out.close();
-  if (!out) {
-    Error e(ErrorCode::kIo, tmp.string() + ": write failed: " + std::strerror(errno));
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    return e;
-  }
-  return replace(tmp, path);
-}
-
 // The counters of a partition whose file ends with `last`, past what eventhub.json says (a
 // partition written by a save whose eventhub.json was not written yet).
 PartitionCursor cursorAfter(const EventData& last) {
@@ -352,25 +319,171 @@ Result<EventData> eventFromJson(std::string_view line) {
   return e;
 }
 
-Status saveEventHub(const EventHub& hub, const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Error(ErrorCode::kIo, dir.string() + ": cannot create: " + ec.message());
+// One partition's file while a StreamingSave writes it.
+struct StreamingSave::PartitionFile {
+  std::filesystem::path path;
+  std::filesystem::path tmp;
+  std::ofstream out;
+  std::string buffer;
+  int64_t first = 0;  // the sequence number of the first event written (when written > 0)
+  int64_t next = 0;   // where the next catch-up starts
+  uint64_t written = 0;
+  uint64_t generation = 0;
+  bool stale = false;  // events written have expired or were replaced: finish() starts again
+  Status status;       // the first write error
 
-  // Partitions are independent files: written in parallel, up to one thread per core.
+  // Encodes `e` after the events written so far.
+  void add(const EventData& e) {
+    if (written++ == 0) first = e.sequence_number;
+    next = e.sequence_number + 1;
+    appendEventJson(buffer, e);
+    buffer.push_back('\n');
+    if (buffer.size() >= (size_t{1} << 20)) flushBuffer();
+  }
+
+  void flushBuffer() {
+    if (status.ok()) {
+      if (!out.is_open()) {
+        out.open(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+          status = Error(ErrorCode::kIo, tmp.string() + ": cannot create: " + std::strerror(errno));
+      }
+      if (out.is_open()) {
+        out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        if (!out) {
+          status = Error(ErrorCode::kIo, tmp.string() + ": write failed: " + std::strerror(errno));
+        }
+      }
+    }
+    buffer.clear();
+  }
+
+  // Drops what was written: the next catch-up starts from the first retained event.
+  void restart() {
+    if (out.is_open()) out.close();
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    buffer.clear();
+    first = next = 0;
+    written = 0;
+    stale = false;
+  }
+
+  // Whether the events written are still the partition's first retained ones (`state` read
+  // with the partition's lock held).
+  bool follows(const EventHub::PartitionState& state) const {
+    return written == 0 || (state.generation == generation && state.first_sequence_number == first);
+  }
+};
+
+StreamingSave::StreamingSave(const EventHub& hub, std::filesystem::path dir)
+    : hub_(hub), dir_(std::move(dir)) {
+  for (uint32_t p = 0; p < hub.partitionCount(); ++p) {
+    auto f = std::make_unique<PartitionFile>();
+    f->path = dir_ / partitionFile(p);
+    f->tmp = temporaryPath(f->path);
+    partitions_.push_back(std::move(f));
+  }
+}
+
+StreamingSave::~StreamingSave() {
+  if (finished_) return;
+  for (auto& f : partitions_) {
+    if (f->out.is_open()) f->out.close();
+    std::error_code ec;
+    std::filesystem::remove(f->tmp, ec);
+  }
+}
+
+Status StreamingSave::createFolder() {
+  if (folder_created_) return {};
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return Error(ErrorCode::kIo, dir_.string() + ": cannot create: " + ec.message());
+  folder_created_ = true;
+  return {};
+}
+
+size_t StreamingSave::catchUp(size_t max_events) {
+  if (finished_ || !createFolder().ok()) return 0;
+  size_t visited = 0;
+  for (uint32_t p = 0; p < partitions_.size(); ++p) {
+    PartitionFile& f = *partitions_[p];
+    if (f.stale || !f.status.ok()) continue;
+    const uint64_t before = f.written;
+    // Copied out under the partition's lock (the hub's writers wait), encoded after it.
+    size_t copied = 0;
+    auto state = hub_.forEachEvent(p, f.next, max_events, [&](const EventData& e) {
+      if (copied == copies_.size()) copies_.emplace_back();
+      copies_[copied++] = e;  // reuses the strings' capacity
+    });
+    if (!state.ok()) continue;
+    for (size_t i = 0; i < copied; ++i) f.add(copies_[i]);
+    if (before == 0 && f.written > 0) f.generation = state->generation;
+    // Events written before this call expired: the file would hold events the partition no
+    // longer has. finish() writes this partition whole.
+    if (before > 0 && !f.follows(*state)) f.stale = true;
+    visited += static_cast<size_t>(f.written - before);
+    f.flushBuffer();
+  }
+  return visited;
+}
+
+Status StreamingSave::finishPartition(uint32_t p, EventHub::PartitionState& state) {
+  PartitionFile& f = *partitions_[p];
+  bool complete = false;
+  if (!f.stale && f.status.ok()) {
+    // The tail, with the partition's lock held: the file and `state` agree.
+    const bool caught_up = f.written > 0;
+    auto tail = hub_.forEachEvent(p, f.next, std::numeric_limits<size_t>::max(),
+                                  [&](const EventData& e) { f.add(e); });
+    if (!tail.ok()) return std::move(tail).error();
+    state = std::move(tail).value();
+    // Written under one lock when nothing was before: complete whatever the generation.
+    complete = !caught_up || f.follows(state);
+  }
+  if (!complete && f.status.ok()) {
+    f.restart();
+    auto all = hub_.forEachEvent(p, [&](const EventData& e) { f.add(e); });
+    if (!all.ok()) return std::move(all).error();
+    state = std::move(all).value();
+  }
+  f.flushBuffer();  // opens the file when nothing was written yet: an empty partition's
+  if (f.out.is_open()) {
+    f.out.close();
+    if (!f.out && f.status.ok()) {
+      f.status = Error(ErrorCode::kIo, f.tmp.string() + ": write failed: " + std::strerror(errno));
+    }
+  }
+  if (!f.status.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(f.tmp, ec);
+    return f.status;
+  }
+  return replace(f.tmp, f.path);
+}
+
+Status StreamingSave::finish(unsigned threads) {
+  if (finished_) return Error(ErrorCode::kInternal, "the save of this event hub is finished");
+  ROUTESIM_RETURN_IF_ERROR(createFolder());
+  // Partitions are independent files: finished in parallel, up to `threads` at once.
+  const EventHub& hub = hub_;
+  const std::filesystem::path& dir = dir_;
   const uint32_t partitions = hub.partitionCount();
   std::vector<EventHub::PartitionState> states(partitions);
   std::vector<Status> saved(partitions);
-  const uint32_t threads = std::max(1u, std::min(partitions, std::thread::hardware_concurrency()));
+  if (threads == 0) threads = std::thread::hardware_concurrency();
+  threads = std::max(1u, std::min(partitions, threads));
   std::atomic<uint32_t> next{0};
   auto work = [&] {
     for (uint32_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) < partitions;)
-      saved[p] = savePartition(hub, p, dir, states[p]);
+      saved[p] = finishPartition(p, states[p]);
   };
   std::vector<std::thread> pool;
   for (uint32_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
   for (std::thread& t : pool) t.join();
+  finished_ = true;
   for (Status& s : saved) ROUTESIM_RETURN_IF_ERROR(std::move(s));
 
   const EventHubConfig& c = hub.config();
@@ -412,6 +525,10 @@ Status saveEventHub(const EventHub& hub, const std::filesystem::path& dir) {
   }
   out += "\n  ]\n}\n";
   return writeAtomically(dir / kHubFile, out);
+}
+
+Status saveEventHub(const EventHub& hub, const std::filesystem::path& dir) {
+  return StreamingSave(hub, dir).finish();
 }
 
 Result<std::shared_ptr<EventHub>> loadEventHub(const std::filesystem::path& dir) {

@@ -35,10 +35,47 @@ void appendEventJson(std::string& out, const EventData& event);
 Result<EventData> eventFromJson(std::string_view line);
 
 // Writes `hub` into `dir` (created if missing): the partitions, then eventhub.json with the
-// counters and checkpoints they were written with. Each partition is written under its lock
+// counters and checkpoints they were written with. Each partition is finished under its lock
 // (its writers wait), so a running hub is saved consistently per partition. Thread-safe, also
 // for several saves of one hub at once. ErrorCode::kIo on failure.
 Status saveEventHub(const EventHub& hub, const std::filesystem::path& dir);
+
+// A save of `hub` into `dir` that starts while the hub is still being written to, so that
+// little is left to write at the end: catchUp() writes the events appended since its last call
+// to each partition's file (under a temporary name), finish() writes the rest and
+// eventhub.json. The files are byte for byte what saveEventHub() would write when finish() runs:
+// a partition whose written events expired meanwhile (a retention shorter than the run) or were
+// replaced (EventHub::restore) is written again from its first retained event.
+//
+// One thread drives a save (catchUp and finish never at the same time); the hub's writers may
+// run on others. An unfinished save removes its temporary files when destroyed. `hub` must
+// outlive the save.
+class StreamingSave {
+ public:
+  StreamingSave(const EventHub& hub, std::filesystem::path dir);
+  ~StreamingSave();
+  StreamingSave(const StreamingSave&) = delete;
+  StreamingSave& operator=(const StreamingSave&) = delete;
+
+  // Writes up to `max_events` more events of each partition; returns how many it wrote. Write
+  // errors are kept for finish().
+  size_t catchUp(size_t max_events);
+  // Writes what is left, renames the partition files into place and writes eventhub.json,
+  // finishing up to `threads` partitions at once (0: one per hardware thread). Only once.
+  Status finish(unsigned threads = 0);
+
+ private:
+  struct PartitionFile;
+  Status createFolder();
+  Status finishPartition(uint32_t partition, EventHub::PartitionState& state);
+
+  const EventHub& hub_;
+  std::filesystem::path dir_;
+  std::vector<std::unique_ptr<PartitionFile>> partitions_;
+  std::vector<EventData> copies_;  // catchUp's, reused
+  bool folder_created_ = false;
+  bool finished_ = false;
+};
 
 // Reads a hub saved by saveEventHub: configuration, status, events, counters and checkpoints.
 // The loaded hub runs on the steady clock with the saved UTC mapping. A partition file newer

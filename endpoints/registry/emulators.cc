@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "core/common/utf.h"
@@ -376,20 +380,95 @@ std::unique_ptr<router::Endpoint> Emulators::makeEndpoint(
   return std::make_unique<UnavailableEndpoint>("unknown endpoint kind");
 }
 
-Status Emulators::save() const {
+// Drives the StreamingSave of every event hub from one helper thread: it writes what the run
+// appended since its last round, sleeping a little when there was nothing.
+class Emulators::BackgroundSave {
+ public:
+  // With `helper` false nothing happens before finish().
+  explicit BackgroundSave(std::vector<std::unique_ptr<eventhubs::StreamingSave>> saves,
+                          bool helper = true)
+      : saves_(std::move(saves)) {
+    if (helper) thread_ = std::thread([this] { loop(); });
+  }
+  ~BackgroundSave() { stop(); }
+
+  // Stops the helper and finishes every save on up to `threads` threads.
+  Status finish(unsigned threads) {
+    stop();
+    Status first;
+    for (auto& s : saves_) {
+      Status done = s->finish(threads);
+      if (first.ok() && !done.ok()) first = std::move(done);
+    }
+    return first;
+  }
+
+ private:
+  // Events per partition and round. Small: they are copied out under the partition's lock,
+  // which the run's appends wait for.
+  static constexpr size_t kEventsPerRound = 256;
+
+  void loop() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      size_t written = 0;
+      for (auto& s : saves_) written += s->catchUp(kEventsPerRound);
+      lock.lock();
+      if (written == 0) wake_.wait_for(lock, std::chrono::milliseconds(2));
+    }
+  }
+
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::vector<std::unique_ptr<eventhubs::StreamingSave>> saves_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+Emulators::Emulators(const EmulatorContext& context) : context_(context) {
+  context_.save_on_flush = false;
+}
+
+Emulators::~Emulators() = default;
+
+std::vector<std::unique_ptr<eventhubs::StreamingSave>> Emulators::eventHubSaves() const {
+  std::vector<std::unique_ptr<eventhubs::StreamingSave>> saves;
   const std::filesystem::path& out = context_.out_dir;
   if (builtin_events_) {
-    Status s = eventhubs::saveEventHub(*builtin_events_,
-                                       eventhubs::builtinEventsDir(out, context_.hub_name));
-    if (!s.ok()) return s;
+    saves.push_back(std::make_unique<eventhubs::StreamingSave>(
+        *builtin_events_, eventhubs::builtinEventsDir(out, context_.hub_name)));
   }
   for (const auto& ns : event_hubs_) {
-    Status s = ns->save(out);
-    if (!s.ok()) return s;
+    for (const auto& hub : ns->hubs()) {
+      saves.push_back(std::make_unique<eventhubs::StreamingSave>(
+          *hub, eventhubs::eventHubDir(out, ns->name(), hub->name())));
+    }
   }
+  return saves;
+}
+
+void Emulators::saveInBackground(unsigned threads) {
+  threads_ = threads;
+  if (threads >= 2 && !background_) background_ = std::make_unique<BackgroundSave>(eventHubSaves());
+}
+
+Status Emulators::save() {
+  if (!background_) background_ = std::make_unique<BackgroundSave>(eventHubSaves(), false);
+  Status s = background_->finish(threads_);
+  background_.reset();
+  if (!s.ok()) return s;
   for (const auto& ns : service_bus_) {
-    Status s = servicebus::saveNamespace(*ns, out);
-    if (!s.ok()) return s;
+    ROUTESIM_RETURN_IF_ERROR(servicebus::saveNamespace(*ns, context_.out_dir));
   }
   return Status();
 }

@@ -27,6 +27,7 @@
 #include "endpoints/eventhubs/eventhubs_config.h"
 #include "endpoints/eventhubs/eventhubs_endpoint.h"
 #include "endpoints/eventhubs/eventhubs_namespace.h"
+#include "endpoints/eventhubs/persistence.h"
 #include "endpoints/registry/endpoint_target.h"
 #include "endpoints/registry/storage_accounts.h"
 #include "endpoints/servicebus/servicebus_config.h"
@@ -86,8 +87,17 @@ class Emulators {
   // Writes Event Hubs (custom and built-in) and Service Bus state under the output folder, for
   // `routesim inspect` (Storage blobs are files already: its endpoints write them as they go,
   // and flush() completes them). The endpoints' flush() does not save these: call save() after
-  // the router's flushEndpoints(). Stops at the first failure.
-  Status save() const;
+  // the router's flushEndpoints(). Stops at the first failure. With saveInBackground(), only
+  // what the helper thread has not written yet is left to write.
+  Status save();
+
+  // Lets save() use up to `threads` threads (0, the default: one per hardware thread). With 2
+  // or more, a helper thread starts writing the event hubs' partitions under the output folder
+  // while the run goes on (eventhubs::StreamingSave), and save() finishes them: the files are
+  // the same either way. Before save().
+  void saveInBackground(unsigned threads);
+
+  ~Emulators();
 
   const EmulatorContext& context() const { return context_; }
   const std::shared_ptr<eventhubs::EventHub>& builtinEvents() const { return builtin_events_; }
@@ -105,18 +115,22 @@ class Emulators {
 
  private:
   // The endpoints it creates leave saving to save() (save_on_flush off).
-  explicit Emulators(const EmulatorContext& context) : context_(context) {
-    context_.save_on_flush = false;
-  }
+  explicit Emulators(const EmulatorContext& context);
 
+  std::vector<std::unique_ptr<eventhubs::StreamingSave>> eventHubSaves() const;
   std::unique_ptr<router::Endpoint> makeEndpoint(routing::EndpointKind kind, std::string_view name,
                                                  const routing::EndpointConfig* config) const;
+
+  class BackgroundSave;
 
   EmulatorContext context_;
   std::shared_ptr<eventhubs::EventHub> builtin_events_;
   std::vector<std::shared_ptr<eventhubs::Namespace>> event_hubs_;
   std::vector<std::shared_ptr<servicebus::Namespace>> service_bus_;
   std::map<std::string, EndpointTarget, std::less<>> targets_;
+  unsigned threads_ = 0;  // saveInBackground's
+  // Last: destroyed (its helper stopped) before the hubs it reads.
+  std::unique_ptr<BackgroundSave> background_;
 };
 
 }  // namespace routesim::endpoints

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "core/common/clock.h"
+#include "core/common/file_io.h"
 #include "endpoints/eventhubs/event_hub.h"
 #include "endpoints/eventhubs/eventhubs_endpoint.h"
 #include "endpoints/eventhubs/persistence.h"
@@ -247,6 +250,114 @@ TEST(EventHubConcurrencyTest, ExpiryWhileWritingAndReading) {
         static_cast<uint64_t>(hub->partitionProperties(p)->last_enqueued_sequence_number + 1);
   }
   EXPECT_EQ(last_total, messages.size());
+}
+
+// Every file in `dir`, by name, with its bytes.
+std::map<std::string, std::string> filesIn(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    auto bytes = readFile(entry.path().string());
+    EXPECT_TRUE(bytes.ok()) << entry.path();
+    out[entry.path().filename().string()] = bytes.ok() ? *bytes : "";
+  }
+  return out;
+}
+
+TEST(EventHubConcurrencyTest, StreamingSaveFollowsAWriter) {
+  EventHubConfig config;
+  config.name = "streamed";
+  config.partition_count = 4;
+  config.consumer_groups = {"cg"};
+  auto hub = *EventHub::create(config, EmulatorContext{}, "contoso-ns");
+  const std::string suffix = std::to_string(::getpid());
+  const std::filesystem::path streamed_dir =
+      std::filesystem::temp_directory_path() / ("routesim-eh-streamed-" + suffix);
+  const std::filesystem::path whole_dir =
+      std::filesystem::temp_directory_path() / ("routesim-eh-streamed-whole-" + suffix);
+  std::filesystem::remove_all(streamed_dir);
+  std::filesystem::remove_all(whole_dir);
+  struct RemoveAfterwards {
+    std::vector<std::filesystem::path> dirs;
+    ~RemoveAfterwards() {
+      for (const auto& d : dirs) std::filesystem::remove_all(d);
+    }
+  } cleanup{{streamed_dir, whole_dir}};
+
+  constexpr int kEvents = 10000;
+  StreamingSave save(*hub, streamed_dir);
+  std::atomic<bool> writing{true};
+  std::atomic<size_t> streamed{0};  // events catchUp wrote while the writer ran
+  std::atomic<int> bad{0};
+
+  // Batches of 1 to 16 events and single appends, round the partitions.
+  std::thread writer([&] {
+    std::vector<EventData> batch;
+    int i = 0;
+    bool waited = false;
+    while (i < kEvents) {
+      const uint32_t p = static_cast<uint32_t>((i / 5) % 4);
+      if (!waited && i >= kEvents / 2) {
+        // Halfway, until the saver has written some: the two overlap, however they are scheduled.
+        waited = true;
+        // (Bounded: a save that never writes fails EXPECT_GT below instead of hanging.)
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (streamed.load(std::memory_order_acquire) == 0 &&
+               std::chrono::steady_clock::now() < give_up) {
+          std::this_thread::yield();
+        }
+      }
+      auto make = [&](int n) {
+        EventData e;
+        e.body = "{\"n\":" + std::to_string(n) + "}";
+        e.properties = {{"n", std::to_string(n)}};
+        if (n % 3 == 0) e.partition_key = "dev-" + std::to_string(n % 7);
+        return e;
+      };
+      if (i % 4 == 0) {
+        if (!hub->append(p, make(i)).ok()) bad.fetch_add(1);
+        ++i;
+        continue;
+      }
+      const int n = std::min(1 + i % 16, kEvents - i);
+      batch.clear();
+      for (int k = 0; k < n; ++k) batch.push_back(make(i + k));
+      if (hub->appendBatch(p, batch).appended != static_cast<size_t>(n)) bad.fetch_add(1);
+      i += n;
+    }
+    writing.store(false, std::memory_order_release);
+  });
+  std::thread saver([&] {
+    while (writing.load(std::memory_order_acquire)) {
+      streamed.fetch_add(save.catchUp(64), std::memory_order_acq_rel);
+    }
+  });
+  writer.join();
+  saver.join();
+
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_GT(streamed.load(), 0u);
+  EXPECT_LE(streamed.load(), static_cast<size_t>(kEvents));
+  ASSERT_EQ(hub->eventCount(), static_cast<uint64_t>(kEvents));
+  Status finished = save.finish(2);
+  ASSERT_TRUE(finished.ok()) << finished.error().message();
+  ASSERT_TRUE(saveEventHub(*hub, whole_dir).ok());
+
+  const auto got = filesIn(streamed_dir);
+  const auto want = filesIn(whole_dir);
+  EXPECT_EQ(want.size(), 5u);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [name, bytes] : want) {
+    auto it = got.find(name);
+    ASSERT_NE(it, got.end()) << name;
+    EXPECT_TRUE(it->second == bytes)
+        << name << ": " << it->second.size() << " bytes, " << bytes.size() << " expected";
+  }
+  size_t lines = 0;  // one event a line
+  for (const auto& [name, bytes] : got) {
+    if (name != "eventhub.json")
+      lines += static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+  }
+  EXPECT_EQ(lines, static_cast<size_t>(kEvents));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "endpoints/eventhubs/persistence.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -380,6 +383,429 @@ TEST(PersistenceTest, ReadsAPartitionFromAnOffsetAfterLoad) {
   ASSERT_TRUE(exclusive.ok());
   ASSERT_EQ(exclusive->size(), 1u);
   EXPECT_EQ((*exclusive)[0].body, "dddd");
+}
+
+// --- StreamingSave ------------------------------------------------------------------------------
+
+// Every file under `dir` (recursively), by its path relative to `dir`, with its bytes.
+std::map<std::string, std::string> filesUnder(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    auto bytes = readFile(entry.path().string());
+    EXPECT_TRUE(bytes.ok()) << entry.path();
+    out[std::filesystem::relative(entry.path(), dir).string()] = bytes.ok() ? *bytes : "";
+  }
+  return out;
+}
+
+// Whether `got` holds the same files as `want`, byte for byte (naming the first difference).
+::testing::AssertionResult sameFiles(const std::filesystem::path& got,
+                                     const std::filesystem::path& want) {
+  const auto a = filesUnder(got);
+  const auto b = filesUnder(want);
+  if (b.empty()) return ::testing::AssertionFailure() << want << " holds no files";
+  for (const auto& [name, bytes] : b) {
+    auto it = a.find(name);
+    if (it == a.end()) return ::testing::AssertionFailure() << got << " lacks " << name;
+    if (it->second != bytes) {
+      size_t at = 0;
+      while (at < bytes.size() && at < it->second.size() && bytes[at] == it->second[at]) ++at;
+      return ::testing::AssertionFailure()
+             << name << " differs at byte " << at << " (" << it->second.size() << " bytes, "
+             << bytes.size() << " expected)";
+    }
+  }
+  for (const auto& [name, bytes] : a) {
+    if (b.count(name) == 0) return ::testing::AssertionFailure() << got << " has extra " << name;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// The names of the temporary files ("<file>.tmp-<pid>-<n>") under `dir`.
+std::vector<std::string> temporaryFiles(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp-") != std::string::npos) out.push_back(name);
+  }
+  return out;
+}
+
+std::shared_ptr<EventHub> streamedHub(ManualClock& clock, uint32_t partitions,
+                                      uint64_t retention_ns = kNsPerDay) {
+  EmulatorContext context;
+  context.clock = &clock;
+  context.utc_at_zero_ns = 1704067200LL * 1'000'000'000LL;
+  EventHubConfig config;
+  config.name = "telemetry";
+  config.partition_count = partitions;
+  config.retention_ns = retention_ns;
+  config.consumer_groups = {"analytics"};
+  auto created = EventHub::create(config, context, "contoso-ns");
+  EXPECT_TRUE(created.ok()) << created.error().message();
+  return *created;
+}
+
+// The sequence numbers retained in `partition`.
+std::vector<int64_t> sequenceNumbers(const EventHub& hub, uint32_t partition) {
+  auto events = hub.read(partition, EventPosition::earliest(), 1000);
+  EXPECT_TRUE(events.ok());
+  std::vector<int64_t> out;
+  if (events.ok()) {
+    for (const EventData& e : *events) out.push_back(e.sequence_number);
+  }
+  return out;
+}
+
+TEST(StreamingSaveTest, CatchUpsBetweenAppendsWriteWhatSaveEventHubWrites) {
+  ScratchDir streamed("stream-interleaved");
+  ScratchDir whole("stream-interleaved-whole");
+  ManualClock clock(kNsPerSecond);
+  auto hub = streamedHub(clock, 4);
+  StreamingSave save(*hub, streamed.path());
+
+  // What each catchUp(max) should write: up to `max` of each partition's unwritten events.
+  std::vector<size_t> appended(4, 0);
+  std::vector<size_t> written(4, 0);
+  auto catchUp = [&](size_t max) {
+    size_t expected = 0;
+    for (uint32_t p = 0; p < 4; ++p) {
+      const size_t n = std::min(max, appended[p] - written[p]);
+      written[p] += n;
+      expected += n;
+    }
+    EXPECT_EQ(save.catchUp(max), expected);
+  };
+  catchUp(2);  // nothing yet
+
+  for (int i = 0; i < 40; ++i) {
+    const uint32_t p = static_cast<uint32_t>(i % 3);  // partition 3 stays empty
+    const std::string n = std::to_string(i);
+    EventData e;
+    switch (i % 4) {
+      case 0:
+        e = event("{\"i\":" + n + "}", {{"seq", n}}, {{"message-id", "m" + n}}, "dev-" + n);
+        break;
+      case 1:
+        e = event(std::string("\x00\xff\x10 bin", 7), {{"flag", std::nullopt}, {"unit", "C"}});
+        break;
+      case 2:
+        e = event("", {}, {{"iothub-connection-device-id", "dev-2"}});
+        break;
+      default:
+        e = event("text " + n, {{"bad\xc3", "v\xff"}, {"seq", n}});
+        break;
+    }
+    ASSERT_TRUE(hub->append(p, std::move(e)).ok());
+    ++appended[p];
+    if (i % 2 == 1) clock.advance(kNsPerSecond / 3);
+    if (i % 8 == 7) catchUp(2);  // about 2.7 appended per partition: it lags behind
+  }
+  std::vector<EventData> batch = {event("b0", {{"batch", "1"}}), event("b1"),
+                                  event(std::string("\x01\x00", 2))};
+  auto appended_batch = hub->appendBatch(1, batch);
+  ASSERT_EQ(appended_batch.appended, 3u);
+  appended[1] += 3;
+  catchUp(2);
+  ASSERT_GT(written[0] + written[1] + written[2], 0u);
+  ASSERT_LT(written[0] + written[1] + written[2], 43u) << "finish() should have some left";
+
+  // Until finish(), only temporary files: nothing a reader would take for a saved hub.
+  EXPECT_FALSE(std::filesystem::exists(streamed.path() / "partition-0.ndjson"));
+  EXPECT_FALSE(std::filesystem::exists(streamed.path() / "eventhub.json"));
+  EXPECT_FALSE(temporaryFiles(streamed.path()).empty());
+
+  // Checkpoints, status and an event after the last catch-up.
+  ASSERT_TRUE(hub->checkpoint("analytics", 0, 3).ok());
+  ASSERT_TRUE(hub->checkpoint("$Default", 2, 1).ok());
+  hub->setStatus(EntityStatus::kSendDisabled);
+  ASSERT_TRUE(hub->append(2, event("last", {{"k", "v"}})).ok());
+
+  Status finished = save.finish();
+  ASSERT_TRUE(finished.ok()) << finished.error().message();
+  ASSERT_TRUE(saveEventHub(*hub, whole.path()).ok());
+  EXPECT_TRUE(sameFiles(streamed.path(), whole.path()));
+
+  auto files = filesUnder(streamed.path());
+  EXPECT_EQ(files.size(), 5u);  // 4 partitions and eventhub.json
+  EXPECT_EQ(files["partition-3.ndjson"], "");
+  EXPECT_EQ(
+      std::count(files["partition-1.ndjson"].begin(), files["partition-1.ndjson"].end(), '\n'), 16);
+  auto loaded = loadEventHub(streamed.path());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  EXPECT_EQ((*loaded)->eventCount(), 44u);
+  EXPECT_EQ((*loaded)->status(), EntityStatus::kSendDisabled);
+  EXPECT_EQ(*(*loaded)->checkpointOf("analytics", 0), std::optional<int64_t>(3));
+  // Bodies (binary and empty ones too) and places read back exactly; property names and values
+  // that are not UTF-8 come back with U+FFFD, so they are not compared here.
+  for (uint32_t p = 0; p < 4; ++p) {
+    auto a = hub->read(p, EventPosition::earliest(), 100);
+    auto b = (*loaded)->read(p, EventPosition::earliest(), 100);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_EQ(a->size(), b->size()) << p;
+    for (size_t i = 0; i < a->size(); ++i) {
+      EXPECT_EQ((*a)[i].sequence_number, (*b)[i].sequence_number);
+      EXPECT_EQ((*a)[i].offset, (*b)[i].offset);
+      EXPECT_EQ((*a)[i].enqueued_time_utc, (*b)[i].enqueued_time_utc);
+      EXPECT_EQ((*a)[i].partition_key, (*b)[i].partition_key);
+      EXPECT_EQ((*a)[i].body, (*b)[i].body);
+    }
+  }
+}
+
+TEST(StreamingSaveTest, ExpiredEventsAreWrittenAgainFromTheFirstRetained) {
+  ScratchDir streamed("stream-expiry");
+  ScratchDir whole("stream-expiry-whole");
+  ManualClock clock(0);
+  auto hub = streamedHub(clock, 5, 10 * kNsPerSecond);
+  auto append = [&](uint32_t p, int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(hub->append(p, event("p" + std::to_string(p) + "-" + std::to_string(i),
+                                       {{"at", std::to_string(clock.nowNs())}}))
+                      .ok());
+    }
+  };
+  StreamingSave save(*hub, streamed.path());
+
+  append(0, 3);  // t = 0 s
+  append(1, 3);
+  clock.advance(5 * kNsPerSecond);  // t = 5 s
+  append(2, 3);
+  append(0, 2);
+  append(4, 1);
+  EXPECT_EQ(save.catchUp(100), 12u);
+
+  // t = 12 s: the events of t = 0 expire, after they were written. Partition 1 loses all it
+  // had, partition 0 its first three.
+  clock.advance(7 * kNsPerSecond);
+  EXPECT_EQ(hub->expire(clock.nowNs()), 6u);
+  append(1, 2);
+  append(0, 1);
+  append(4, 1);
+  EXPECT_EQ(save.catchUp(1), 3u);  // partitions 0, 1 and 4 have one more each
+
+  // t = 16 s: the events of t = 5 expire, after the last catch-up: partition 2 keeps none,
+  // partition 4 its second event only.
+  clock.advance(4 * kNsPerSecond);
+  EXPECT_EQ(hub->expire(clock.nowNs()), 6u);
+  append(3, 1);
+  ASSERT_EQ(sequenceNumbers(*hub, 0), (std::vector<int64_t>{5}));
+  ASSERT_EQ(sequenceNumbers(*hub, 1), (std::vector<int64_t>{3, 4}));
+  ASSERT_EQ(sequenceNumbers(*hub, 2), (std::vector<int64_t>{}));
+  ASSERT_EQ(sequenceNumbers(*hub, 4), (std::vector<int64_t>{1}));
+
+  Status finished = save.finish(2);
+  ASSERT_TRUE(finished.ok()) << finished.error().message();
+  ASSERT_TRUE(saveEventHub(*hub, whole.path()).ok());
+  EXPECT_TRUE(sameFiles(streamed.path(), whole.path()));
+  EXPECT_TRUE(temporaryFiles(streamed.path()).empty());
+
+  auto loaded = loadEventHub(streamed.path());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  EXPECT_EQ((*loaded)->eventCount(), 5u);
+  EXPECT_EQ(sequenceNumbers(**loaded, 0), (std::vector<int64_t>{5}));
+  EXPECT_EQ(sequenceNumbers(**loaded, 1), (std::vector<int64_t>{3, 4}));
+  EXPECT_EQ(sequenceNumbers(**loaded, 2), (std::vector<int64_t>{}));
+  EXPECT_EQ(sequenceNumbers(**loaded, 3), (std::vector<int64_t>{0}));
+  EXPECT_EQ(sequenceNumbers(**loaded, 4), (std::vector<int64_t>{1}));
+  for (uint32_t p = 0; p < 5; ++p) {
+    auto a = hub->read(p, EventPosition::earliest(), 100);
+    auto b = (*loaded)->read(p, EventPosition::earliest(), 100);
+    ASSERT_TRUE(a.ok() && b.ok());
+    expectSameEvents(*a, *b);
+    auto pa = hub->partitionProperties(p);
+    auto pb = (*loaded)->partitionProperties(p);
+    EXPECT_EQ(pa->beginning_sequence_number, pb->beginning_sequence_number) << p;
+    EXPECT_EQ(pa->last_enqueued_sequence_number, pb->last_enqueued_sequence_number) << p;
+  }
+  EXPECT_EQ((*loaded)->partitionProperties(2)->beginning_sequence_number, 3);
+}
+
+TEST(StreamingSaveTest, RestoredPartitionsAreWrittenAgain) {
+  ScratchDir streamed("stream-restore");
+  ScratchDir whole("stream-restore-whole");
+  ManualClock clock(kNsPerSecond);
+  auto hub = streamedHub(clock, 3);
+  for (uint32_t p = 0; p < 3; ++p) {
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(hub->append(p, event("old-" + std::to_string(p) + "-" + std::to_string(i))).ok());
+      clock.advance(kNsPerSecond);
+    }
+  }
+  // Other events with the same sequence numbers (0, 1, 2): only the generation tells them apart
+  // from the ones written.
+  ManualClock other_clock(100 * kNsPerSecond);
+  auto other = streamedHub(other_clock, 3);
+  for (uint32_t p = 1; p < 3; ++p) {
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(other
+                      ->append(p, event("new-" + std::to_string(p) + "-" + std::to_string(i),
+                                        {{"restored", "yes"}}))
+                      .ok());
+      other_clock.advance(kNsPerSecond);
+    }
+  }
+  auto restore = [&](uint32_t p) {
+    std::vector<EventData> events;
+    auto state = other->forEachEvent(p, [&](const EventData& e) { events.push_back(e); });
+    ASSERT_TRUE(state.ok());
+    Status restored = hub->restore(p, *state, std::move(events));
+    ASSERT_TRUE(restored.ok()) << restored.error().message();
+  };
+
+  StreamingSave save(*hub, streamed.path());
+  EXPECT_EQ(save.catchUp(100), 15u);
+  restore(1);  // before a catch-up
+  ASSERT_TRUE(hub->append(1, event("after-restore")).ok());
+  ASSERT_TRUE(hub->append(0, event("more")).ok());
+  // Partition 0's new event; partition 1 has nothing from sequence number 5 on.
+  EXPECT_EQ(save.catchUp(100), 1u);
+  restore(2);  // after the last one
+
+  Status finished = save.finish();
+  ASSERT_TRUE(finished.ok()) << finished.error().message();
+  ASSERT_TRUE(saveEventHub(*hub, whole.path()).ok());
+  EXPECT_TRUE(sameFiles(streamed.path(), whole.path()));
+
+  auto loaded = loadEventHub(streamed.path());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+  for (uint32_t p = 0; p < 3; ++p) {
+    auto a = hub->read(p, EventPosition::earliest(), 100);
+    auto b = (*loaded)->read(p, EventPosition::earliest(), 100);
+    ASSERT_TRUE(a.ok() && b.ok());
+    expectSameEvents(*a, *b);
+  }
+  auto p1 = (*loaded)->read(1, EventPosition::earliest(), 100);
+  ASSERT_EQ(p1->size(), 4u);
+  EXPECT_EQ((*p1)[0].body, "new-1-0");
+  EXPECT_EQ((*p1)[3].body, "after-restore");
+  auto p2 = (*loaded)->read(2, EventPosition::earliest(), 100);
+  ASSERT_EQ(p2->size(), 3u);
+  EXPECT_EQ((*p2)[0].body, "new-2-0");
+  EXPECT_EQ((*loaded)->read(0, EventPosition::earliest(), 100)->size(), 6u);
+}
+
+TEST(StreamingSaveTest, LeavesNoTemporaryFiles) {
+  ScratchDir dir("stream-tmp");
+  ManualClock clock(kNsPerSecond);
+  auto hub = streamedHub(clock, 3);
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(hub->append(static_cast<uint32_t>(i % 2), event("e" + std::to_string(i))).ok());
+  }
+  {
+    StreamingSave abandoned(*hub, dir.path());
+    EXPECT_EQ(abandoned.catchUp(2), 4u);
+    ASSERT_TRUE(hub->append(0, event("more")).ok());
+    EXPECT_EQ(abandoned.catchUp(2), 4u);
+    EXPECT_FALSE(temporaryFiles(dir.path()).empty()) << "catchUp writes temporary files";
+  }
+  EXPECT_EQ(temporaryFiles(dir.path()), std::vector<std::string>{});
+  EXPECT_TRUE(filesUnder(dir.path()).empty()) << "an abandoned save leaves nothing";
+
+  { StreamingSave never_caught_up(*hub, dir.path()); }
+  EXPECT_TRUE(filesUnder(dir.path()).empty());
+
+  {
+    StreamingSave save(*hub, dir.path());
+    EXPECT_EQ(save.catchUp(3), 6u);
+    Status finished = save.finish();
+    ASSERT_TRUE(finished.ok()) << finished.error().message();
+    EXPECT_EQ(temporaryFiles(dir.path()), std::vector<std::string>{});
+  }
+  EXPECT_EQ(temporaryFiles(dir.path()), std::vector<std::string>{});
+  EXPECT_EQ(filesUnder(dir.path()).size(), 4u);
+}
+
+TEST(StreamingSaveTest, FinishingTwiceIsAnError) {
+  ScratchDir streamed("stream-twice");
+  ScratchDir whole("stream-twice-whole");
+  ManualClock clock(kNsPerSecond);
+  auto hub = streamedHub(clock, 2);
+  ASSERT_TRUE(hub->append(0, event("a")).ok());
+  StreamingSave save(*hub, streamed.path());
+  EXPECT_EQ(save.catchUp(10), 1u);
+  ASSERT_TRUE(hub->append(1, event("b")).ok());
+  Status first = save.finish();
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  ASSERT_TRUE(saveEventHub(*hub, whole.path()).ok());
+
+  // Later events are not the save's: catchUp writes nothing and finish() refuses.
+  ASSERT_TRUE(hub->append(0, event("c")).ok());
+  EXPECT_EQ(save.catchUp(10), 0u);
+  Status second = save.finish();
+  ASSERT_FALSE(second.ok());
+  EXPECT_FALSE(second.error().message().empty());
+  EXPECT_TRUE(sameFiles(streamed.path(), whole.path())) << "the saved files stay as they were";
+  EXPECT_TRUE(temporaryFiles(streamed.path()).empty());
+}
+
+TEST(StreamingSaveTest, OneThreadOrFourWriteTheSameBytes) {
+  ScratchDir one("stream-threads-1");
+  ScratchDir four("stream-threads-4");
+  ScratchDir whole("stream-threads-whole");
+  ManualClock clock(kNsPerSecond);
+  auto hub = streamedHub(clock, 6);
+  auto append = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      const uint32_t p = static_cast<uint32_t>((i * 7) % 5);  // partition 5 stays empty
+      ASSERT_TRUE(hub->append(p, event(std::string(static_cast<size_t>(i % 50), 'x'),
+                                       {{"i", std::to_string(i)}}, {}, "key-" + std::to_string(i)))
+                      .ok());
+      clock.advance(kNsPerSecond / 10);
+    }
+  };
+  StreamingSave save_one(*hub, one.path());
+  StreamingSave save_four(*hub, four.path());
+  append(0, 100);
+  EXPECT_EQ(save_one.catchUp(3), 15u);
+  EXPECT_EQ(save_four.catchUp(7), 35u);
+  append(100, 200);
+  EXPECT_GT(save_one.catchUp(30), 0u);
+  ASSERT_TRUE(hub->checkpoint("analytics", 4, 10).ok());
+
+  Status a = save_one.finish(1);
+  ASSERT_TRUE(a.ok()) << a.error().message();
+  Status b = save_four.finish(4);
+  ASSERT_TRUE(b.ok()) << b.error().message();
+  ASSERT_TRUE(saveEventHub(*hub, whole.path()).ok());
+  EXPECT_TRUE(sameFiles(one.path(), four.path()));
+  EXPECT_TRUE(sameFiles(four.path(), whole.path()));
+  EXPECT_EQ(filesUnder(one.path()).size(), 7u);
+}
+
+// A write that fails while catching up (here: the file size limit, as a full disk would) is
+// reported by finish(), and the partial temporary file goes away with the save.
+TEST(StreamingSaveTest, WriteErrorWhileCatchingUpIsReportedAndCleanedUp) {
+  ScratchDir dir("stream-write-error");
+  ManualClock clock(kNsPerSecond);
+  auto hub = streamedHub(clock, 2);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(hub->append(0, event(std::string(4096, static_cast<char>('a' + i)))).ok());
+  }
+  ASSERT_TRUE(hub->append(1, event("small")).ok());
+  {
+    StreamingSave save(*hub, dir.path());
+    rlimit saved_limit{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved_limit), 0);
+    rlimit small = saved_limit;
+    small.rlim_cur = 1000;
+    auto saved_handler = std::signal(SIGXFSZ, SIG_IGN);
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    const size_t wrote = save.catchUp(100);
+    ::setrlimit(RLIMIT_FSIZE, &saved_limit);
+    std::signal(SIGXFSZ, saved_handler);
+    EXPECT_EQ(wrote, 21u);
+
+    Status finished = save.finish();
+    ASSERT_FALSE(finished.ok());
+    EXPECT_EQ(finished.error().code(), ErrorCode::kIo) << finished.error().message();
+    EXPECT_EQ(temporaryFiles(dir.path()), std::vector<std::string>{})
+        << "after finish() failed: " << finished.error().message();
+  }
+  EXPECT_EQ(temporaryFiles(dir.path()), std::vector<std::string>{});
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "eventhub.json"));
 }
 
 }  // namespace

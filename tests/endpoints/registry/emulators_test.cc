@@ -6,9 +6,14 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/common/clock.h"
@@ -170,6 +175,120 @@ TEST_F(EmulatorsTest, RoutesDeliverIntoEveryKindOfEmulatorAndSaveForInspect) {
   const servicebus::EntitySnapshot* alerts = (*loaded)[0].find("alerts");
   ASSERT_NE(alerts, nullptr);
   EXPECT_EQ(alerts->active.size(), 2u);
+}
+
+// Every file under `dir` (recursively), by its path relative to `dir`, with its bytes.
+std::map<std::string, std::string> filesUnder(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    out[fs::relative(entry.path(), dir).string()] =
+        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+// Whether a partition file under `dir` is being written by a background save (a temporary
+// partition file with events in it).
+bool backgroundSaveWroteEvents(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.find(".ndjson.tmp-") != std::string::npos && it->is_regular_file(ec) &&
+        it->file_size(ec) > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST_F(EmulatorsTest, SavingInTheBackgroundWritesWhatOneThreadSavesAtTheEnd) {
+  BuiltTable built = buildTable(kRouting);
+  // The same resources and deliveries, at the same (manual) times, into `out`.
+  auto runAndSave = [&](const fs::path& out, unsigned threads) {
+    ManualClock clock(0);
+    EmulatorContext context = context_;
+    context.clock = &clock;
+    context.out_dir = out;
+    ConfigIssues issues;
+    auto emulators =
+        Emulators::create(context, resources(), built.configs, MissingTargets::kError, issues);
+    ASSERT_NE(emulators, nullptr) << issues.format("routing.json", kRouting);
+    emulators->saveInBackground(threads);
+    router::EndpointRegistry registry;
+    emulators->registerWith(registry);
+    router::RouterOptions options;
+    options.workers = 1;
+    options.clock = &clock;
+    MessageKeeper kept;
+    {
+      router::Router router(built.table, registry, built.configs, options);
+      auto route = [&](int from, int to) {
+        static constexpr std::string_view kKeys[] = {"hot", "none", "ops", "hot", "fan", "cold"};
+        for (int seq = from; seq < to; ++seq) {
+          auto& m = kept.keep(makeMessage("device-" + std::to_string(seq % 10), seq,
+                                          {{"k", std::string(kKeys[seq % 6])}},
+                                          "{\"seq\":" + std::to_string(seq) + "}"));
+          ASSERT_EQ(router.processInline(m, clock.nowNs()), router::SubmitResult::kAccepted);
+          clock.advance(kNsPerSecond / 4);
+        }
+      };
+      route(0, 300);
+      if (threads >= 2) {
+        // The helper thread writes partitions while the run goes on.
+        bool wrote = false;
+        for (int i = 0; i < 1000 && !(wrote = backgroundSaveWroteEvents(out)); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        EXPECT_TRUE(wrote) << "no partition written in the background under " << out;
+      }
+      route(300, 600);
+      router.drain();
+      router.flushEndpoints();
+      EXPECT_TRUE(router.checkConservation().ok());
+    }
+    EXPECT_EQ(emulators->builtinEvents()->eventCount(), 100u);
+    EXPECT_EQ(emulators->eventHubsNamespace("contoso-eh")->find("telemetry")->eventCount(), 200u);
+    Status saved = emulators->save();
+    ASSERT_TRUE(saved.ok()) << saved.error().message();
+  };
+  const fs::path background = dir_ / "background";
+  const fs::path at_the_end = dir_ / "at-the-end";
+  runAndSave(background, 2);
+  runAndSave(at_the_end, 1);
+
+  auto hubs = eventhubs::findSavedEventHubs(background);
+  ASSERT_TRUE(hubs.ok()) << hubs.error().message();
+  ASSERT_EQ(hubs->size(), 2u);
+  EXPECT_TRUE((*hubs)[0].builtin);
+  EXPECT_EQ((*hubs)[1].hub_name, "telemetry");
+  for (const auto& hub : *hubs) {
+    auto loaded = eventhubs::loadEventHub(hub.dir);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message();
+    EXPECT_EQ((*loaded)->eventCount(), hub.builtin ? 100u : 200u) << hub.dir;
+  }
+
+  const auto got = filesUnder(background);
+  const auto want = filesUnder(at_the_end);
+  std::vector<std::string> got_names, want_names;
+  for (const auto& [name, bytes] : got) got_names.push_back(name);
+  for (const auto& [name, bytes] : want) want_names.push_back(name);
+  EXPECT_EQ(got_names, want_names);
+  for (const auto& [name, bytes] : want) {
+    auto it = got.find(name);
+    if (it == got.end()) continue;
+    EXPECT_TRUE(it->second == bytes)
+        << name << ": " << it->second.size() << " bytes, " << bytes.size() << " expected";
+  }
+  // The built-in endpoint's 4 partitions and eventhub.json, the same for telemetry's 2.
+  const std::string builtin = "iothub/" + context_.hub_name + "/events/";
+  EXPECT_EQ(want.count(builtin + "eventhub.json"), 1u);
+  EXPECT_EQ(want.count(builtin + "partition-3.ndjson"), 1u);
+  EXPECT_EQ(want.count("eventhubs/contoso-eh/telemetry/partition-1.ndjson"), 1u);
+  for (const auto& name : got_names) {
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << name;
+  }
 }
 
 TEST_F(EmulatorsTest, MissingNamespaceNamesTheEndpointAndTheResourceToDeclare) {
