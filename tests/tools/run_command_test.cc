@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -76,7 +77,7 @@ class RunCommandTest : public ::testing::Test {
     std::string report;
     json::Value json;
   };
-  Result run(const std::string& file, const std::string& tag = "r", int threads = 0) {
+  Result run(const std::string& file, const std::string& tag = "r", unsigned threads = 0) {
     cli::RunOptions o;
     o.scenario_file = file;
     o.report_file = (dir_ / (tag + ".json")).string();
@@ -194,12 +195,54 @@ TEST_F(RunCommandTest, RunningAgainReplacesThePreviousRunsBlobs) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "again-out" / "mine" / "notes.txt"));
 }
 
-TEST_F(RunCommandTest, ReportIsByteIdenticalAcrossRunsAndThreadCounts) {
-  Result a = run(kExample, "a", 1);
-  Result b = run(kExample, "b", 4);
-  ASSERT_EQ(a.code, 0);
-  EXPECT_FALSE(a.report.empty());
-  EXPECT_EQ(a.report, b.report);
+// Every file under `dir`, by its path relative to `dir`, with its bytes.
+std::map<std::string, std::string> filesUnder(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    auto bytes = readFile(e.path().string());
+    files[e.path().lexically_relative(dir).string()] = bytes.ok() ? *bytes : "(unreadable)";
+  }
+  return files;
+}
+
+// One thread, or a helper writing the event hubs' partitions while the replay runs: the same
+// report and the same files (blobs, partitions, queues) under --out.
+TEST_F(RunCommandTest, ReportAndOutputAreByteIdenticalAcrossThreadCounts) {
+  for (const char* name : {"storage-behind-firewall", "eventhubs-trusted-services",
+                           "servicebus-premium-trusted-services", "endpoint-outage-dead"}) {
+    SCOPED_TRACE(name);
+    const std::string file = std::string(ROUTESIM_SCENARIOS_DIR) + "/" + name + ".scenario.json";
+    Result a = run(file, std::string(name) + "-1", 1);
+    Result b = run(file, std::string(name) + "-4", 4);
+    ASSERT_FALSE(a.report.empty()) << a.err;
+    EXPECT_EQ(a.code, b.code);
+    EXPECT_EQ(a.report, b.report);
+    auto files_a = filesUnder(dir_ / (std::string(name) + "-1-out"));
+    auto files_b = filesUnder(dir_ / (std::string(name) + "-4-out"));
+    EXPECT_FALSE(files_a.empty());
+    ASSERT_EQ(files_a.size(), files_b.size());
+    for (const auto& [path, bytes] : files_a) {
+      auto other = files_b.find(path);
+      ASSERT_NE(other, files_b.end()) << path;
+      EXPECT_TRUE(other->second == bytes) << path << " differs";
+    }
+  }
+  // The built-in endpoint's partitions are among the files compared.
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "eventhubs-trusted-services-4-out" / "iothub"));
+}
+
+TEST_F(RunCommandTest, AnOutputFolderThatCannotBeCreatedIsExitTwo) {
+  std::ofstream(dir_ / "a-file") << "not a folder";
+  cli::RunOptions o;
+  o.scenario_file = kExample;
+  o.out_dir = (dir_ / "a-file" / "out").string();
+  o.quiet = true;
+  std::ostringstream out, err;
+  EXPECT_EQ(cli::runRun(o, out, err), 2);
+  EXPECT_NE(err.str().find("cannot create the output folder " + o.out_dir), std::string::npos)
+      << err.str();
+  EXPECT_EQ(out.str(), "");
 }
 
 TEST_F(RunCommandTest, FailedExpectationExitsOneWithExpectedAndActual) {

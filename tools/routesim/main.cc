@@ -45,9 +45,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run.trace_file, "Write one NDJSON line per message outcome here");
   run_cmd->add_option("--out", run.out_dir,
                       "Output folder of the endpoint emulators (default routesim-out)");
-  run_cmd->add_option("--threads", run.threads,
-                      "Accepted for scripts; the replay runs on one thread and its report does "
-                      "not depend on it");
+  run_cmd
+      ->add_option("--threads", run.threads,
+                   "Threads to use (default: hardware threads; 1: one). The replay is one; "
+                   "the others write the endpoints' output meanwhile. The report and the "
+                   "output do not depend on it")
+      ->check(CLI::Range(1u, 1024u));
   run_cmd->add_flag("--quiet", run.quiet, "No progress line");
 
   routesim::cli::CheckOptions check;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,8 +18,16 @@ int runRun(const RunOptions& options, std::ostream& out, std::ostream& err) {
   if (!file) return 2;
   const scenario::LoadedScenario& loaded = file->loaded;
 
+  std::error_code ec;
+  std::filesystem::create_directories(options.out_dir, ec);
+  if (ec) {
+    err << "routesim run: cannot create the output folder " << options.out_dir << ": "
+        << ec.message() << "\n";
+    return 2;
+  }
   runner::RunOptions run;
   run.out_dir = options.out_dir;
+  run.threads = options.threads;
   std::ofstream trace;
   if (!options.trace_file.empty()) {
     trace.open(options.trace_file, std::ios::binary);
@@ -60,6 +69,11 @@ int runRun(const RunOptions& options, std::ostream& out, std::ostream& err) {
       }
     }
     runner::printSummary(report, out);
+  }
+  if (report.save_error) {
+    err << "routesim run: the endpoints' output under " << options.out_dir
+        << " is incomplete: " << *report.save_error << "\n";
+    return 2;
   }
   return report.exitCode();
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "core/common/clock.h"
 #include "core/common/duration.h"
@@ -72,6 +73,8 @@ struct Pending {
 // delivered there within the window.
 struct FateCounter {
   const Expectation* e = nullptr;
+  std::vector<char> groups;  // per device group: whether the expectation is about it
+  int slot = -1;             // the endpoint's slot
   uint64_t total = 0;
   uint64_t within = 0;
 };
@@ -105,6 +108,11 @@ class Run final : public OutcomeObserver {
   void sampleHealth(uint64_t t);
   std::vector<HealthStatus> healthNow() const;
   void sendNext();
+  // --threads, 0 resolved to the hardware's.
+  unsigned threads() const {
+    return options_.threads != 0 ? options_.threads
+                                 : std::max(1u, std::thread::hardware_concurrency());
+  }
   struct DeviceIngress;
   const DeviceIngress& decisionFor(uint32_t group, uint32_t device);
   void countFatesForDenied(const message::Message& m, uint32_t group);
@@ -183,7 +191,15 @@ void Run::execute(const std::vector<ConfigIssue>& deployment_errors) {
   }
   for (const Expectation& e : sc_.expect) {
     if (e.kind == Expectation::Kind::kHealth) checkpoints_[e.at_ns];
-    if (e.kind == Expectation::Kind::kFate) fates_.push_back(FateCounter{&e});
+    if (e.kind == Expectation::Kind::kFate) {
+      FateCounter f{&e};
+      for (const scenario::DeviceGroup& g : sc_.devices)
+        f.groups.push_back(utf::equalsIgnoreCase(e.group, g.name) ? 1 : 0);
+      for (size_t s = 0; s < slot_names_.size(); ++s) {
+        if (utf::equalsIgnoreCase(slot_names_[s], e.endpoint)) f.slot = static_cast<int>(s);
+      }
+      fates_.push_back(std::move(f));
+    }
     if (e.kind == Expectation::Kind::kEndpointCount) {
       CountCounter c{&e};
       for (size_t s = 0; s < slot_names_.size(); ++s) {
@@ -297,6 +313,7 @@ bool Run::deploy() {
   }
 
   emulators_->registerWith(registry_);
+  emulators_->saveInBackground(threads());
   endpoints::fault::addFaultInjection(registry_, faults_, &clock_);
   egress_->setLedger(ledger_);
   config_.emplace(sc_, std::move(deployment));
@@ -477,7 +494,7 @@ void Run::countFatesForDenied(const message::Message& m, uint32_t group) {
   auto table = router_->table();
   table->route(m, scratch_, denied_result_, static_cast<uint32_t>(message::messageSize(m)));
   for (FateCounter& f : fates_) {
-    if (!utf::equalsIgnoreCase(f.e->group, sc_.devices[group].name)) continue;
+    if (!f.groups[group]) continue;
     for (const routing::Delivery& d : denied_result_.deliveries) {
       if (utf::equalsIgnoreCase(table->endpoints()[d.endpoint].name, f.e->endpoint)) ++f.total;
     }
@@ -487,13 +504,12 @@ void Run::countFatesForDenied(const message::Message& m, uint32_t group) {
 void Run::routed(const message::Message& m, const routing::RoutingResult& result, uint64_t now_ns) {
   Pending& p = pool_[m.tag];
   p.outstanding = static_cast<uint32_t>(result.deliveries.size());
-  if (!fates_.empty()) {
-    auto table = router_->table();
-    for (FateCounter& f : fates_) {
-      if (!utf::equalsIgnoreCase(f.e->group, sc_.devices[p.generated.group].name)) continue;
-      for (const routing::Delivery& d : result.deliveries) {
-        if (utf::equalsIgnoreCase(table->endpoints()[d.endpoint].name, f.e->endpoint)) ++f.total;
-      }
+  std::shared_ptr<const routing::RouteTable> table;
+  for (FateCounter& f : fates_) {
+    if (!f.groups[p.generated.group]) continue;
+    if (!table) table = router_->table();
+    for (const routing::Delivery& d : result.deliveries) {
+      if (utf::equalsIgnoreCase(table->endpoints()[d.endpoint].name, f.e->endpoint)) ++f.total;
     }
   }
   if (result.deliveries.empty()) {
@@ -533,9 +549,7 @@ void Run::outcome(const message::Message& m, size_t slot, Outcome outcome, uint6
   }
   if (outcome == Outcome::kDelivered) {
     for (FateCounter& f : fates_) {
-      if (!utf::equalsIgnoreCase(f.e->group, sc_.devices[p.generated.group].name) ||
-          !utf::equalsIgnoreCase(f.e->endpoint, slot_names_[slot]))
-        continue;
+      if (!f.groups[p.generated.group] || f.slot != static_cast<int>(slot)) continue;
       if (!f.e->within_ns || at_ns - p.generated.at_ns <= *f.e->within_ns) ++f.within;
     }
   }
@@ -604,7 +618,7 @@ void Run::finish() {
     report_.endpoints.push_back(std::move(e));
   }
   report_.denials = ledger_->snapshot();
-  (void)emulators_->save();
+  if (Status saved = emulators_->save(); !saved.ok()) report_.save_error = saved.error().message();
 }
 
 // A deployment expectation with "at": the redeployments of the timeline events at that time.

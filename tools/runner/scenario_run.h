@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -38,6 +39,10 @@ struct RunOptions {
   std::ostream* trace = nullptr;                   // one NDJSON line per message outcome
   // Called about once per virtual minute with the fraction of the duration replayed.
   std::function<void(double)> progress;
+  // Threads the run may use (0: one per hardware thread). The replay itself is one thread; with
+  // two or more, a helper writes the event hubs' partitions under out_dir while it goes on. The
+  // report and the files are the same whatever the number.
+  unsigned threads = 0;
 };
 
 struct EndpointResult {
@@ -115,6 +120,9 @@ struct RunReport {
   std::vector<TimelineResult> timeline;
   std::vector<MinutePoint> series;
   std::vector<ExpectationResult> expectations;
+  // Why the emulators' state could not be written under the output folder (not part of the
+  // JSON report: it depends on the machine, not on the scenario).
+  std::optional<std::string> save_error;
 
   bool expectationsHold() const;
   // Exit status of `routesim run`: 0, or 1 when an expectation failed or a deployment (at the
