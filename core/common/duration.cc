@@ -125,6 +125,11 @@ std::string formatIsoDuration(uint64_t ns) {
 }
 
 std::string formatUtcTicks(int64_t unix_ns) {
+  char buf[kUtcTicksLength];
+  return std::string(formatUtcTicks(unix_ns, buf));
+}
+
+std::string_view formatUtcTicks(int64_t unix_ns, char (&buf)[kUtcTicksLength]) {
   int64_t ticks = unix_ns >= 0 ? unix_ns / 100 : -((-unix_ns + 99) / 100);  // floor
   int64_t seconds = ticks >= 0 ? ticks / 10000000 : -((-ticks + 9999999) / 10000000);
   auto fraction = static_cast<uint32_t>(ticks - seconds * 10000000);
@@ -142,7 +147,6 @@ std::string formatUtcTicks(int64_t unix_ns) {
   uint32_t month = mp < 10 ? mp + 3 : mp - 9;
   if (month <= 2) ++year;
 
-  char buf[32];
   auto put = [&](size_t at, uint64_t v, int digits) {
     for (int i = digits - 1; i >= 0; --i) {
       buf[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
@@ -163,7 +167,7 @@ std::string formatUtcTicks(int64_t unix_ns) {
   buf[19] = '.';
   put(20, fraction, 7);
   buf[27] = 'Z';
-  return std::string(buf, 28);
+  return {buf, kUtcTicksLength};
 }
 
 }  // namespace routesim

@@ -36,5 +36,8 @@ std::string formatIsoDuration(uint64_t ns);
 // ticks), "2018-07-05T15:11:42.6850000Z". Written by hand (no gmtime, no printf): the scenario
 // replay stamps every message with it.
 std::string formatUtcTicks(int64_t unix_ns);
+// The same into a caller's buffer, without allocating: writes kUtcTicksLength characters.
+inline constexpr size_t kUtcTicksLength = 28;
+std::string_view formatUtcTicks(int64_t unix_ns, char (&out)[kUtcTicksLength]);
 
 }  // namespace routesim

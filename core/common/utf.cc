@@ -4,6 +4,8 @@
 #include <simdjson.h>
 
 #include <clocale>
+#include <cstdint>
+#include <cstring>
 #include <cwctype>
 
 namespace routesim::utf {
@@ -276,7 +278,22 @@ size_t firstInvalidUtf8(std::string_view text) {
 // simdjson's validator (SIMD) accepts exactly what firstInvalidUtf8 accepts: well-formed UTF-8
 // without overlong forms, surrogates or code points past U+10FFFF (a test compares them).
 bool isValidUtf8(std::string_view text) {
-  return simdjson::validate_utf8(text.data(), text.size());
+  // Short texts (property names and values, most of what is checked) are usually ASCII: eight
+  // bytes at a time here is cheaper than the call into simdjson's vector code.
+  const char* p = text.data();
+  const size_t n = text.size();
+  if (n < 64) {
+    size_t i = 0;
+    bool ascii = true;
+    for (; ascii && i + 8 <= n; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      ascii = (w & 0x8080808080808080ull) == 0;
+    }
+    for (; ascii && i < n; ++i) ascii = (static_cast<unsigned char>(p[i]) & 0x80) == 0;
+    if (ascii) return true;
+  }
+  return simdjson::validate_utf8(p, n);
 }
 
 std::string toLowerInvariant(std::string_view text) { return mapCase(text, lowerOf); }

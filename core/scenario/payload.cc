@@ -13,14 +13,23 @@ namespace {
 constexpr std::string_view kAlphanumeric =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-// Shortest text that reads back as `v`; integers without a fraction.
-std::string formatNumber(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.007199254740992e15) {
-    return std::to_string(static_cast<int64_t>(v));
-  }
+// `out` = the shortest text that reads back as `v`; integers without a fraction. Assigned in
+// place: a variable's string keeps its capacity from one message to the next.
+void assignNumber(std::string& out, double v) {
   char buf[32];
+  std::to_chars_result r{};
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.007199254740992e15) {
+    r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v));
+  } else {
+    r = std::to_chars(buf, buf + sizeof buf, v);
+  }
+  out.assign(buf, r.ptr);
+}
+
+void assignInt(std::string& out, int64_t v) {
+  char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+  out.assign(buf, r.ptr);
 }
 
 bool validName(std::string_view name) {
@@ -182,38 +191,50 @@ int VariableSet::find(std::string_view name) const {
   return -1;
 }
 
-std::string VariableSet::valueOf(size_t i, Rng& rng, VariableState& state) const {
+void VariableSet::valueOf(size_t i, Rng& rng, VariableState& state, std::string& out) const {
   const VariableSpec& v = specs_[i];
   if (v.random) {
     if (v.min && v.max && *v.max > *v.min) {
       auto lo = static_cast<int64_t>(std::floor(*v.min));
       auto hi = static_cast<int64_t>(std::floor(*v.max));
-      if (hi <= lo) return std::to_string(lo);
-      return std::to_string(rng.range(lo, hi));
+      assignInt(out, hi <= lo ? lo : rng.range(lo, hi));
+      return;
     }
-    return std::to_string(rng.range(0, 2147483647));
+    assignInt(out, rng.range(0, 2147483647));
+    return;
   }
   if (v.random_double) {
     double lo = v.min.value_or(0);
     double hi = v.max.value_or(lo < 1 ? 1 : lo + 1);
-    return formatNumber(lo + (hi - lo) * rng.uniform());
+    assignNumber(out, lo + (hi - lo) * rng.uniform());
+    return;
   }
   if (v.custom_length_string) {
-    std::string s(*v.custom_length_string, 'a');
-    for (char& c : s) c = kAlphanumeric[rng.below(kAlphanumeric.size())];
-    return s;
+    out.resize(*v.custom_length_string);
+    for (char& c : out) c = kAlphanumeric[rng.below(kAlphanumeric.size())];
+    return;
   }
   if (!v.values.empty()) {
-    if (v.sequence) return v.values[state.positions[i]++ % v.values.size()];
-    if (v.weights.empty()) return v.values[rng.below(v.values.size())];
+    if (v.sequence) {
+      out.assign(v.values[state.positions[i]++ % v.values.size()]);
+      return;
+    }
+    if (v.weights.empty()) {
+      out.assign(v.values[rng.below(v.values.size())]);
+      return;
+    }
     double total = 0;
     for (double w : v.weights) total += w;
     double pick = rng.uniform() * total;
     for (size_t k = 0; k < v.weights.size(); ++k) {
-      if (pick < v.weights[k]) return v.values[k];
+      if (pick < v.weights[k]) {
+        out.assign(v.values[k]);
+        return;
+      }
       pick -= v.weights[k];
     }
-    return v.values.back();
+    out.assign(v.values.back());
+    return;
   }
   double start = v.min.value_or(1);
   double& counter = state.counters[i];
@@ -223,7 +244,7 @@ std::string VariableSet::valueOf(size_t i, Rng& rng, VariableState& state) const
     counter += v.step.value_or(1);
     if (v.max && counter > *v.max) counter = start;
   }
-  return formatNumber(counter);
+  assignNumber(out, counter);
 }
 
 bool Builtins::isBuiltin(std::string_view name) {
@@ -405,8 +426,10 @@ PayloadMix PayloadMix::read(const json::Value& object, const std::string& path,
     mix.choices_.push_back(std::move(c));
   }
   if (std::fabs(total - 100) > 1e-9) {
-    issues.error(lpath, "InvalidPayload",
-                 "the percentages add up to " + formatNumber(total) + ", not 100", list->offset());
+    std::string sum;
+    assignNumber(sum, total);
+    issues.error(lpath, "InvalidPayload", "the percentages add up to " + sum + ", not 100",
+                 list->offset());
   }
   return mix;
 }

@@ -81,7 +81,8 @@ class VariableSet {
   void next(Rng& rng, VariableState& state, Builtin&& builtin, std::vector<std::string>& out) const;
 
  private:
-  std::string valueOf(size_t i, Rng& rng, VariableState& state) const;
+  // Assigns variable i's next value to `out` (in place: `out` keeps its capacity).
+  void valueOf(size_t i, Rng& rng, VariableState& state, std::string& out) const;
   std::vector<VariableSpec> specs_;
 };
 
@@ -163,7 +164,7 @@ void VariableSet::next(Rng& rng, VariableState& state, Builtin&& builtin,
   }
   out.resize(specs_.size());
   // Variables without references first, then values that name another variable or built-in.
-  for (size_t i = 0; i < specs_.size(); ++i) out[i] = valueOf(i, rng, state);
+  for (size_t i = 0; i < specs_.size(); ++i) valueOf(i, rng, state, out[i]);
   for (size_t i = 0; i < specs_.size(); ++i) {
     const std::string& v = out[i];
     if (specs_[i].values.empty() || v.size() < 3 || v[0] != '$' || v[1] != '.') continue;

@@ -80,10 +80,12 @@ TEST(UtcTicksTest, AgreesWithGmtime) {
     time_t t = static_cast<time_t>(s);
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char want[40];
+    char want[96];
     std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.0000030Z", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     ASSERT_EQ(formatUtcTicks(s * 1000000000LL + 3000), want) << s;
+    char buf[kUtcTicksLength];
+    ASSERT_EQ(formatUtcTicks(s * 1000000000LL + 3000, buf), want) << s;
   }
 }
 

@@ -157,6 +157,25 @@ TEST(UtfTranscodeTest, RejectsInvalidUtf32) {
   EXPECT_FALSE(utf32leToUtf8("\x00\x00\x11\x00"sv, out)) << "above U+10FFFF";
 }
 
+// Short texts take an ASCII shortcut, long ones go to simdjson: a bad or a good non-ASCII byte
+// at any position of any length on both sides of the cut is seen.
+TEST(UtfValidityTest, EveryPositionOfShortAndLongTexts) {
+  for (size_t len = 0; len <= 72; ++len) {
+    EXPECT_TRUE(isValidUtf8(std::string(len, 'a'))) << len;
+    for (size_t at = 0; at < len; ++at) {
+      std::string bad(len, 'a');
+      bad[at] = '\xFF';
+      EXPECT_FALSE(isValidUtf8(bad)) << len << " " << at;
+      if (at + 1 < len) {
+        std::string good(len, 'a');
+        good[at] = '\xC3';  // é
+        good[at + 1] = '\xA9';
+        EXPECT_TRUE(isValidUtf8(good)) << len << " " << at;
+      }
+    }
+  }
+}
+
 // isValidUtf8 (simdjson's SIMD validator) and firstInvalidUtf8 (scalar) agree on every
 // sequence of up to three bytes from a set of edge values, and on longer mixes.
 TEST(UtfValidityTest, FastValidatorAgreesWithTheScalarOne) {
