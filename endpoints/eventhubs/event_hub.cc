@@ -35,52 +35,97 @@ Error invalidSequenceNumber(int64_t supplied, int64_t last) {
                                              std::to_string(last) + "'.");
 }
 
-// What a sender published (partition key, properties, body) encoded as one block: each string
-// as a 4-byte little-endian length and its bytes, a missing property value as length
-// 0xFFFFFFFF, each property list as its 4-byte count and its pairs. Events are at most
-// maxEventBytes() (well under 4 GB), so lengths fit.
-constexpr uint32_t kNullValue = 0xFFFFFFFFu;
+// What a sender published (partition key, properties, body) encoded as one block, compactly:
+// a replay keeps hundreds of thousands of events, and every byte stored is a byte of memory the
+// kernel first has to zero. Numbers are unsigned LEB128 varints (1 byte below 128). A string is
+// its length and its bytes. A property name is tagged: tag = 2 * index + 1 for the index-th
+// name of kKnownNames (IoT Hub's system properties as Event Hubs receives them; exact case),
+// otherwise tag = 2 * length followed by the bytes. A property value is 0 when missing, else
+// length + 1 and the bytes. A property list is its count and its pairs.
+constexpr std::array<std::string_view, 13> kKnownNames = {
+    "message-id",
+    "user-id",
+    "correlation-id",
+    "content-type",
+    "content-encoding",
+    "iothub-connection-device-id",
+    "iothub-connection-module-id",
+    "iothub-connection-auth-generation-id",
+    "iothub-connection-auth-method",
+    "iothub-enqueuedtime",
+    "iothub-message-source",
+    "dt-subject",
+    "dt-dataschema",
+};
 
-char* putLength(char* out, uint32_t n) {
-  out[0] = static_cast<char>(n & 0xFF);
-  out[1] = static_cast<char>((n >> 8) & 0xFF);
-  out[2] = static_cast<char>((n >> 16) & 0xFF);
-  out[3] = static_cast<char>(n >> 24);
-  return out + 4;
+// The index of `name` in kKnownNames, or -1. Checked by length first: most lengths differ.
+int knownName(std::string_view name) {
+  for (size_t i = 0; i < kKnownNames.size(); ++i) {
+    if (kKnownNames[i].size() == name.size() && kKnownNames[i] == name) return static_cast<int>(i);
+  }
+  return -1;
 }
 
-char* putString(char* out, std::string_view s) {
-  out = putLength(out, static_cast<uint32_t>(s.size()));
+size_t varintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+char* putVarint(char* out, uint64_t v) {
+  while (v >= 0x80) {
+    *out++ = static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  *out++ = static_cast<char>(v);
+  return out;
+}
+
+char* putBytes(char* out, std::string_view s) {
   if (!s.empty()) std::memcpy(out, s.data(), s.size());
   return out + s.size();
 }
 
-char* putProperties(char* out, const PropertyList& list) {
-  out = putLength(out, static_cast<uint32_t>(list.size()));
+size_t nameSize(std::string_view name) {
+  return knownName(name) >= 0 ? 1 : varintSize(2 * name.size()) + name.size();
+}
+
+char* putName(char* out, std::string_view name) {
+  if (int k = knownName(name); k >= 0) return putVarint(out, 2 * static_cast<uint64_t>(k) + 1);
+  return putBytes(putVarint(out, 2 * name.size()), name);
+}
+
+size_t encodedSize(const PropertyList& list) {
+  size_t n = varintSize(list.size());
   for (const auto& [name, value] : list) {
-    out = putString(out, name);
-    out = value ? putString(out, *value) : putLength(out, kNullValue);
+    n += nameSize(name) + (value ? varintSize(value->size() + 1) + value->size() : 1);
+  }
+  return n;
+}
+
+char* putProperties(char* out, const PropertyList& list) {
+  out = putVarint(out, list.size());
+  for (const auto& [name, value] : list) {
+    out = putName(out, name);
+    out = value ? putBytes(putVarint(out, value->size() + 1), *value) : putVarint(out, 0);
   }
   return out;
 }
 
-size_t encodedSize(const PropertyList& list) {
-  size_t n = 4;
-  for (const auto& [name, value] : list) n += 8 + name.size() + (value ? value->size() : 0);
-  return n;
-}
-
 size_t encodedSize(const EventData& e) {
-  return 8 + e.partition_key.size() + encodedSize(e.properties) + encodedSize(e.system_properties) +
-         e.body.size();
+  return varintSize(e.partition_key.size()) + e.partition_key.size() + encodedSize(e.properties) +
+         encodedSize(e.system_properties) + varintSize(e.body.size()) + e.body.size();
 }
 
 // Writes exactly encodedSize(e) bytes at `out`.
 void encodePublished(const EventData& e, char* out) {
-  out = putString(out, e.partition_key);
+  out = putBytes(putVarint(out, e.partition_key.size()), e.partition_key);
   out = putProperties(out, e.properties);
   out = putProperties(out, e.system_properties);
-  putString(out, e.body);
+  putBytes(putVarint(out, e.body.size()), e.body);
 }
 
 // Reads a block encodePublished wrote (only this file writes them: a malformed block is a bug).
@@ -88,32 +133,40 @@ class PublishedReader {
  public:
   explicit PublishedReader(std::string_view block) : block_(block) {}
 
-  uint32_t length() {
-    assert(at_ + 4 <= block_.size());
-    auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(block_[i])); };
-    uint32_t n = byte(at_) | (byte(at_ + 1) << 8) | (byte(at_ + 2) << 16) | (byte(at_ + 3) << 24);
-    at_ += 4;
-    return n;
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      assert(at_ < block_.size());
+      auto byte = static_cast<uint8_t>(block_[at_++]);
+      v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
   }
-  void string(std::string& out) { out.assign(bytes(length())); }
+  void string(std::string& out) { out.assign(bytes(varint())); }
   void properties(PropertyList& out) {
-    out.resize(length());
+    out.resize(varint());
     for (auto& [name, value] : out) {
-      string(name);
-      uint32_t n = length();
-      if (n == kNullValue) {
+      const uint64_t tag = varint();
+      if (tag & 1) {
+        assert((tag >> 1) < kKnownNames.size());
+        name.assign(kKnownNames[tag >> 1]);
+      } else {
+        name.assign(bytes(tag >> 1));
+      }
+      const uint64_t n = varint();
+      if (n == 0) {
         value.reset();
       } else if (value) {
-        value->assign(bytes(n));  // keeps the capacity of a reused EventData
+        value->assign(bytes(n - 1));  // keeps the capacity of a reused EventData
       } else {
-        value.emplace(bytes(n));
+        value.emplace(bytes(n - 1));
       }
     }
   }
   bool done() const { return at_ == block_.size(); }
 
  private:
-  std::string_view bytes(uint32_t n) {
+  std::string_view bytes(uint64_t n) {
     assert(at_ + n <= block_.size());
     std::string_view s = block_.substr(at_, n);
     at_ += n;
@@ -298,6 +351,17 @@ struct EventHub::Partition {
     }
   }
 
+  // Its counters, checkpoints, first sequence number and generation. mu held.
+  PartitionState state() const {
+    PartitionState s;
+    s.cursor = cursor;
+    s.first_sequence_number = firstSequenceNumber();
+    s.generation = generation;
+    s.checkpoints.reserve(readers.size());
+    for (const Reader& r : readers) s.checkpoints.push_back(r.checkpoint);
+    return s;
+  }
+
   int64_t firstSequenceNumber() const {
     return events.empty() ? cursor.next_sequence_number : events.front().sequence_number;
   }
@@ -353,15 +417,22 @@ struct EventHub::Partition {
 
 void EventHub::decode(const StoredEvent& stored, const EmulatorContext& context, TimeText& time,
                       EventData& out) {
-  out.sequence_number = stored.sequence_number;
-  out.offset = stored.offset;
-  out.enqueued_ns = stored.enqueued_ns;
-  if (stored.enqueued_ns != time.ns || time.text.empty()) {
-    time.ns = stored.enqueued_ns;
-    time.text = message::formatIotHubTime(context.utc(stored.enqueued_ns));
+  decode(stored.sequence_number, stored.offset, stored.enqueued_ns, stored.published(), context,
+         time, out);
+}
+
+void EventHub::decode(int64_t sequence_number, int64_t offset, uint64_t enqueued_ns,
+                      std::string_view published, const EmulatorContext& context, TimeText& time,
+                      EventData& out) {
+  out.sequence_number = sequence_number;
+  out.offset = offset;
+  out.enqueued_ns = enqueued_ns;
+  if (enqueued_ns != time.ns || time.text.empty()) {
+    time.ns = enqueued_ns;
+    time.text = message::formatIotHubTime(context.utc(enqueued_ns));
   }
   out.enqueued_time_utc = time.text;
-  PublishedReader r(stored.published());
+  PublishedReader r(published);
   r.string(out.partition_key);
   r.properties(out.properties);
   r.properties(out.system_properties);
@@ -654,12 +725,7 @@ Result<EventHub::PartitionState> EventHub::forEachEvent(
   if (partition >= partitions_.size()) return partitionOutOfRange();
   const Partition& p = *partitions_[partition];
   std::lock_guard lock(p.mu);
-  PartitionState state;
-  state.cursor = p.cursor;
-  state.first_sequence_number = p.firstSequenceNumber();
-  state.generation = p.generation;
-  state.checkpoints.reserve(p.readers.size());
-  for (const Partition::Reader& r : p.readers) state.checkpoints.push_back(r.checkpoint);
+  PartitionState state = p.state();
   const size_t start = from <= state.first_sequence_number
                            ? 0
                            : static_cast<size_t>(from - state.first_sequence_number);
@@ -672,6 +738,43 @@ Result<EventHub::PartitionState> EventHub::forEachEvent(
     fn(event);
   }
   return state;
+}
+
+EventHub::CopiedEvents::CopiedEvents() = default;
+EventHub::CopiedEvents::~CopiedEvents() = default;
+
+Result<EventHub::PartitionState> EventHub::copyEvents(uint32_t partition, int64_t from, size_t max,
+                                                      CopiedEvents& out) const {
+  out.places_.clear();
+  out.bytes_.clear();
+  if (partition >= partitions_.size()) return partitionOutOfRange();
+  const Partition& p = *partitions_[partition];
+  std::lock_guard lock(p.mu);
+  PartitionState state = p.state();
+  const size_t start = from <= state.first_sequence_number
+                           ? 0
+                           : static_cast<size_t>(from - state.first_sequence_number);
+  if (start >= p.events.size()) return state;
+  const size_t end = start + std::min(max, p.events.size() - start);
+  for (size_t i = start; i < end; ++i) {
+    const StoredEvent& e = p.events[i];
+    out.places_.push_back(
+        {e.sequence_number, e.offset, e.enqueued_ns, out.bytes_.size(), e.block_size});
+    out.bytes_.append(e.block, e.block_size);
+  }
+  return state;
+}
+
+void EventHub::forEachCopied(const CopiedEvents& copies,
+                             const std::function<void(const EventData&)>& fn) const {
+  EventData event;
+  TimeText time;
+  const std::string_view bytes = copies.bytes_;
+  for (const CopiedEvents::Place& place : copies.places_) {
+    decode(place.sequence_number, place.offset, place.enqueued_ns,
+           bytes.substr(place.block_at, place.block_size), context_, time, event);
+    fn(event);
+  }
 }
 
 Status EventHub::restore(uint32_t partition, const PartitionState& state,

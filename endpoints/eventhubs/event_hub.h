@@ -180,9 +180,37 @@ class EventHub {
   Result<PartitionState> forEachEvent(uint32_t partition,
                                       const std::function<void(const EventData&)>& fn) const;
   // The same for at most `max` retained events from sequence number `from` on (from the first
-  // retained one when `from` is older), for a save that follows a running hub.
+  // retained one when `from` is older).
   Result<PartitionState> forEachEvent(uint32_t partition, int64_t from, size_t max,
                                       const std::function<void(const EventData&)>& fn) const;
+
+  // For a save that follows a running hub (StreamingSave): copyEvents copies up to `max`
+  // retained events from `from` on as they are stored, holding the partition's lock only for
+  // a copy of their bytes; forEachCopied decodes the copies without it.
+  class CopiedEvents {
+   public:
+    CopiedEvents();
+    ~CopiedEvents();
+    CopiedEvents(const CopiedEvents&) = delete;
+    CopiedEvents& operator=(const CopiedEvents&) = delete;
+    size_t size() const { return places_.size(); }
+
+   private:
+    friend class EventHub;
+    struct Place {
+      int64_t sequence_number;
+      int64_t offset;
+      uint64_t enqueued_ns;
+      size_t block_at;  // in bytes_
+      uint32_t block_size;
+    };
+    std::vector<Place> places_;
+    std::string bytes_;  // the events' encoded blocks back to back
+  };
+  Result<PartitionState> copyEvents(uint32_t partition, int64_t from, size_t max,
+                                    CopiedEvents& out) const;
+  void forEachCopied(const CopiedEvents& copies,
+                     const std::function<void(const EventData&)>& fn) const;
   // Replaces a partition's events and state with saved ones (loadEventHub, on a hub nobody else
   // uses yet). Each group's reader then starts after its checkpoint. Errors when the events are
   // not in order or do not fit the counters.
@@ -203,6 +231,10 @@ class EventHub {
   };
   // Fills `out` with `stored` as it was published and placed.
   static void decode(const StoredEvent& stored, const EmulatorContext& context, TimeText& time,
+                     EventData& out);
+  // The same from the place's fields and the published block.
+  static void decode(int64_t sequence_number, int64_t offset, uint64_t enqueued_ns,
+                     std::string_view published, const EmulatorContext& context, TimeText& time,
                      EventData& out);
   int groupIndex(std::string_view group) const;
   Error groupNotFound(std::string_view group) const;

@@ -411,14 +411,11 @@ size_t StreamingSave::catchUp(size_t max_events) {
     PartitionFile& f = *partitions_[p];
     if (f.stale || !f.status.ok()) continue;
     const uint64_t before = f.written;
-    // Copied out under the partition's lock (the hub's writers wait), encoded after it.
-    size_t copied = 0;
-    auto state = hub_.forEachEvent(p, f.next, max_events, [&](const EventData& e) {
-      if (copied == copies_.size()) copies_.emplace_back();
-      copies_[copied++] = e;  // reuses the strings' capacity
-    });
+    // Copied as stored under the partition's lock (the hub's writers wait that long), decoded
+    // and encoded after it.
+    auto state = hub_.copyEvents(p, f.next, max_events, copies_);
     if (!state.ok()) continue;
-    for (size_t i = 0; i < copied; ++i) f.add(copies_[i]);
+    hub_.forEachCopied(copies_, [&](const EventData& e) { f.add(e); });
     if (before == 0 && f.written > 0) f.generation = state->generation;
     // Events written before this call expired: the file would hold events the partition no
     // longer has. finish() writes this partition whole.

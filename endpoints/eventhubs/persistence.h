@@ -72,7 +72,7 @@ class StreamingSave {
   const EventHub& hub_;
   std::filesystem::path dir_;
   std::vector<std::unique_ptr<PartitionFile>> partitions_;
-  std::vector<EventData> copies_;  // catchUp's, reused
+  EventHub::CopiedEvents copies_;  // catchUp's, reused
   bool folder_created_ = false;
   bool finished_ = false;
 };

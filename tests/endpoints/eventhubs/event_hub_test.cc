@@ -264,6 +264,48 @@ TEST(EventHubTest, ReadReturnsStoredEventsUnchanged) {
   EXPECT_FALSE(e.properties[1].second.has_value());
 }
 
+// The stored form is compact (varint lengths, well-known system property names as one byte):
+// every kind of name and value comes back exactly, and sizes and offsets are Event Hubs' (the
+// published bytes), not the stored ones.
+TEST(EventHubTest, EveryKindOfNameAndValueRoundTripsThroughTheCompactForm) {
+  Fixture f;
+  const std::string len127(127, 'a'), len128(128, 'b'), len16384(16384, 'c');
+  EventData in;
+  in.partition_key = "key-" + len128;
+  in.properties = {{"level", "hot"},
+                   {"", ""},
+                   {"missing", std::nullopt},
+                   {"content-type", "a name IoT Hub uses, as an application property"},
+                   {len127, len128},
+                   {"ümlaut ✓", "\x00\xFF raw"},
+                   {"long", len16384}};
+  in.system_properties = {{"content-type", "application/json"},
+                          {"Content-Type", "another case is another name"},
+                          {"iothub-connection-device-id", "dev-1"},
+                          {"iothub-connection-auth-method", std::nullopt},
+                          {"iothub-enqueuedtime", ""},
+                          {"dt-dataschema", "dtmi:x;1"},
+                          {"x-custom", "v"}};
+  in.body = std::string("\x00binary\x80", 9) + len16384;
+  auto placed = f.hub->append(1, in);
+  ASSERT_TRUE(placed.ok());
+  auto second = f.hub->append(1, event("next"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->offset, static_cast<int64_t>(eventSize(in)));
+
+  auto r = f.hub->read(1, EventPosition::earliest(), 2);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  const EventData& out = (*r)[0];
+  EXPECT_EQ(out.partition_key, in.partition_key);
+  EXPECT_EQ(out.properties, in.properties);
+  EXPECT_EQ(out.system_properties, in.system_properties);
+  EXPECT_EQ(out.body, in.body);
+  EXPECT_EQ((*r)[1].body, "next");
+  EXPECT_TRUE((*r)[1].properties.empty());
+  EXPECT_TRUE((*r)[1].partition_key.empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Partition properties
 
