@@ -92,6 +92,10 @@ std::string_view systemPropertyName(routing::EndpointKind kind, std::string_view
   return renamed(findRenaming(name), kind, name);
 }
 
+std::string_view systemPropertyName(routing::EndpointKind kind, const message::Property& p) {
+  return renamed(findRenamingFolded(p.folded), kind, p.name);
+}
+
 void assignEndpointProperties(const router::OutboundMessage& out, routing::EndpointKind kind,
                               query::EvalScratch& scratch, PropertyList& properties,
                               PropertyList& system_properties) {
@@ -109,7 +113,7 @@ void assignEndpointProperties(const router::OutboundMessage& out, routing::Endpo
   }
   size_t n = 0;
   for (const message::Property& p : m.system_properties) {
-    std::string_view name = renamed(findRenamingFolded(p.folded), kind, p.name);
+    std::string_view name = systemPropertyName(kind, p);
     if (name.empty()) continue;  // not carried by this kind (Service Bus: enqueuedTime)
     assignEntry(system_properties, n++, name, p.value);
   }

@@ -44,6 +44,8 @@ struct EndpointMessage {
 // e.g. "connectionDeviceId"); names IoT Hub does not rename (dt-dataschema, dt-subject, ...)
 // are kept. Storage keeps IoT Hub's own names.
 std::string_view systemPropertyName(routing::EndpointKind kind, std::string_view name);
+// The same for a message's property, found by its folded name (no case-insensitive compares).
+std::string_view systemPropertyName(routing::EndpointKind kind, const message::Property& p);
 
 // Builds what `kind` receives for `out`. Thread-compatible: `scratch` is the caller's.
 EndpointMessage toEndpointMessage(const router::OutboundMessage& out, routing::EndpointKind kind,

@@ -166,7 +166,7 @@ void StorageEndpoint::encodeRecord(const router::OutboundMessage& out) {
   system_properties_.clear();
   size_t enqueued = system_properties_.max_size();  // its index, when the message has one
   for (const message::Property& p : m.system_properties) {
-    std::string_view name = systemPropertyName(routing::EndpointKind::kStorage, p.name);
+    std::string_view name = systemPropertyName(routing::EndpointKind::kStorage, p);
     if (name == "enqueuedTime") enqueued = system_properties_.size();
     system_properties_.push_back({name, valueOf(p)});
   }

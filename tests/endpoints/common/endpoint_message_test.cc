@@ -48,6 +48,22 @@ TEST(SystemPropertyNameTest, FollowsEachEndpointKindsNaming) {
   EXPECT_EQ(systemPropertyName(EndpointKind::kEventHubs, "MESSAGEID"), "message-id");
 }
 
+// By a message's property (its folded name): the same names, whatever case the message used.
+TEST(SystemPropertyNameTest, AMessagesPropertyIsRenamedByItsFoldedName) {
+  message::PropertyMap sys;
+  sys.set("ConnectionDeviceID", "dev-1");
+  sys.set("dt-subject", "thermostat1");
+  std::vector<std::string> storage, event_hubs;
+  for (const message::Property& p : sys) {
+    storage.emplace_back(systemPropertyName(EndpointKind::kStorage, p));
+    event_hubs.emplace_back(systemPropertyName(EndpointKind::kEventHubs, p));
+    EXPECT_EQ(systemPropertyName(EndpointKind::kStorage, p),
+              systemPropertyName(EndpointKind::kStorage, p.name));
+  }
+  EXPECT_EQ(storage, (std::vector<std::string>{"connectionDeviceId", "dt-subject"}));
+  EXPECT_EQ(event_hubs, (std::vector<std::string>{"iothub-connection-device-id", "dt-subject"}));
+}
+
 TEST(EndpointMessageTest, CarriesBodyPropertiesAndRenamedSystemProperties) {
   message::Message m = stampedMessage();
   router::OutboundMessage out{&m, nullptr, 42, 99, 0, 3, false};
