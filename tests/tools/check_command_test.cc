@@ -13,6 +13,7 @@
 
 #include "core/common/file_io.h"
 #include "core/common/json.h"
+#include "tests/support/check_json.h"
 #include "tests/support/temp_dir.h"
 #include "tools/routesim/run_command.h"
 
@@ -21,27 +22,11 @@ namespace {
 
 class CheckCommandTest : public ::testing::Test {
  protected:
-  struct Result {
-    int code = -1;
-    std::string out;
-    std::string err;
-    json::Value json;
-  };
+  using Result = testing::CheckJson;
   Result check(const std::string& file) {
     cli::CheckOptions o;
     o.scenario_file = file;
-    o.format = "json";
-    std::ostringstream out, err;
-    Result r;
-    r.code = cli::runCheck(o, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    if (r.code != 2) {
-      auto parsed = json::parse(r.out);
-      EXPECT_TRUE(parsed.ok()) << r.out;
-      if (parsed.ok()) r.json = std::move(parsed).value();
-    }
-    return r;
+    return testing::runCheckJson(o);
   }
   json::Value runReport(const std::string& file) {
     cli::RunOptions o;

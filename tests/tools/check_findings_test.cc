@@ -16,6 +16,7 @@
 
 #include "core/common/file_io.h"
 #include "core/common/json.h"
+#include "tests/support/check_json.h"
 #include "tests/support/temp_dir.h"
 #include "tools/routesim/check_command.h"
 
@@ -508,17 +509,12 @@ std::vector<Case> cases() {
 // ---------------------------------------------------------------------------------------------
 // Running `routesim check --format json`.
 
-struct Checked {
-  int exit = -1;
-  std::string out;
-  std::string err;
-  json::Value json;
-
-  std::vector<const json::Value*> withCode(std::string_view code) const {
+struct Checked : testing::CheckJson {
+  std::vector<const json::Value*> withCode(std::string_view finding_code) const {
     std::vector<const json::Value*> found;
     if (const json::Value* list = json.find("findings")) {
       for (const json::Value& f : list->items()) {
-        if (f.find("code")->text() == code) found.push_back(&f);
+        if (f.find("code")->text() == finding_code) found.push_back(&f);
       }
     }
     return found;
@@ -532,15 +528,8 @@ class CheckFindingsTest : public ::testing::TestWithParam<Case> {
     std::ofstream(file) << scenarioText(spec);
     cli::CheckOptions o;
     o.scenario_file = file;
-    o.format = "json";
-    std::ostringstream out, err;
-    Checked c;
-    c.exit = cli::runCheck(o, out, err);
-    c.out = out.str();
-    c.err = err.str();
-    auto parsed = json::parse(c.out);
-    EXPECT_TRUE(parsed.ok()) << name << ": exit " << c.exit << "\n" << c.out << c.err;
-    if (parsed.ok()) c.json = std::move(parsed).value();
+    Checked c{testing::runCheckJson(o)};
+    EXPECT_NE(c.code, 2) << name << "\n" << c.err;
     return c;
   }
 
@@ -558,7 +547,7 @@ std::string azureOf(const json::Value& finding) {
 TEST_P(CheckFindingsTest, TriggerHasTheCodeAndTheFixDoesNot) {
   const Case& c = GetParam();
   Checked bad = check(c.trigger, "trigger");
-  ASSERT_NE(bad.exit, 2) << bad.err;
+  ASSERT_NE(bad.code, 2) << bad.err;
   std::vector<const json::Value*> found = bad.withCode(c.code);
   ASSERT_FALSE(found.empty()) << c.code << " expected in\n" << bad.out;
   // The trigger's one change gives this code and nothing else (the base has no finding).
@@ -572,7 +561,7 @@ TEST_P(CheckFindingsTest, TriggerHasTheCodeAndTheFixDoesNot) {
     paths.insert(f->find("path")->text());
   }
   EXPECT_TRUE(paths.count(c.path)) << c.path << " expected among the paths of\n" << bad.out;
-  EXPECT_EQ(bad.exit, c.severity == "error" ? 1 : 0) << bad.out;
+  EXPECT_EQ(bad.code, c.severity == "error" ? 1 : 0) << bad.out;
   if (c.deployment) {
     // Azure's refusal, reported as such.
     for (const json::Value* f : found) {
@@ -584,10 +573,10 @@ TEST_P(CheckFindingsTest, TriggerHasTheCodeAndTheFixDoesNot) {
   Spec fixed_spec = c.trigger;
   c.fix(fixed_spec);
   Checked fixed = check(fixed_spec, "fixed");
-  ASSERT_NE(fixed.exit, 2) << fixed.err;
+  ASSERT_NE(fixed.code, 2) << fixed.err;
   EXPECT_TRUE(fixed.withCode(c.code).empty()) << c.code << " not expected in\n" << fixed.out;
   EXPECT_TRUE(fixed.json.find("findings")->items().empty()) << fixed.out;
-  EXPECT_EQ(fixed.exit, 0) << fixed.out;
+  EXPECT_EQ(fixed.code, 0) << fixed.out;
 }
 
 // A refused deployment is all `check` reports: what would follow from the deployment (here a
@@ -598,7 +587,7 @@ TEST_F(CheckFindingsTest, NothingElseIsCheckedAfterARefusedDeployment) {
             .fallback = false,
             .tls = "1.0"};
   Checked refused = check(spec, "refused");
-  EXPECT_EQ(refused.exit, 1) << refused.out;
+  EXPECT_EQ(refused.code, 1) << refused.out;
   ASSERT_EQ(refused.json.find("findings")->items().size(), 1u) << refused.out;
   EXPECT_EQ(refused.json.find("findings")->items()[0].find("code")->text(), "IH400104");
   spec.routes[0] = route("critical", "level = 'critical'");
