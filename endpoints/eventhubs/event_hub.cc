@@ -10,6 +10,7 @@
 #include <deque>
 #include <limits>
 #include <new>
+#include <utility>
 
 #include "core/common/utf.h"
 #include "core/message/stamp.h"
@@ -360,6 +361,15 @@ struct EventHub::Partition {
     s.checkpoints.reserve(readers.size());
     for (const Reader& r : readers) s.checkpoints.push_back(r.checkpoint);
     return s;
+  }
+
+  // The indexes in `events` of up to `max` events from sequence number `from` on (from the
+  // first retained one when `from` is older): [first, last). mu held.
+  std::pair<size_t, size_t> indexesFrom(int64_t from, size_t max) const {
+    const int64_t first = firstSequenceNumber();
+    const size_t start = from <= first ? 0 : static_cast<size_t>(from - first);
+    if (start >= events.size()) return {events.size(), events.size()};
+    return {start, start + std::min(max, events.size() - start)};
   }
 
   int64_t firstSequenceNumber() const {
@@ -725,19 +735,14 @@ Result<EventHub::PartitionState> EventHub::forEachEvent(
   if (partition >= partitions_.size()) return partitionOutOfRange();
   const Partition& p = *partitions_[partition];
   std::lock_guard lock(p.mu);
-  PartitionState state = p.state();
-  const size_t start = from <= state.first_sequence_number
-                           ? 0
-                           : static_cast<size_t>(from - state.first_sequence_number);
-  if (start >= p.events.size()) return state;
-  const size_t end = start + std::min(max, p.events.size() - start);
+  const auto [start, end] = p.indexesFrom(from, max);
   EventData event;  // reused: its strings keep their capacity from one event to the next
   TimeText time;
   for (size_t i = start; i < end; ++i) {
     decode(p.events[i], context_, time, event);
     fn(event);
   }
-  return state;
+  return p.state();
 }
 
 EventHub::CopiedEvents::CopiedEvents() = default;
@@ -750,19 +755,14 @@ Result<EventHub::PartitionState> EventHub::copyEvents(uint32_t partition, int64_
   if (partition >= partitions_.size()) return partitionOutOfRange();
   const Partition& p = *partitions_[partition];
   std::lock_guard lock(p.mu);
-  PartitionState state = p.state();
-  const size_t start = from <= state.first_sequence_number
-                           ? 0
-                           : static_cast<size_t>(from - state.first_sequence_number);
-  if (start >= p.events.size()) return state;
-  const size_t end = start + std::min(max, p.events.size() - start);
+  const auto [start, end] = p.indexesFrom(from, max);
   for (size_t i = start; i < end; ++i) {
     const StoredEvent& e = p.events[i];
     out.places_.push_back(
         {e.sequence_number, e.offset, e.enqueued_ns, out.bytes_.size(), e.block_size});
     out.bytes_.append(e.block, e.block_size);
   }
-  return state;
+  return p.state();
 }
 
 void EventHub::forEachCopied(const CopiedEvents& copies,
