@@ -36,7 +36,7 @@ cmake --build build-tsan --target tests/core/router/all \
   tests/endpoints/eventhubs/endpoints_eventhubs_concurrency_test \
   tests/endpoints/servicebus/endpoints_servicebus_concurrency_test \
   tests/endpoints/egress/endpoints_egress_concurrency_test
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tools/tsan.supp" \
   ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -L concurrency
 
 echo "== 4/4 fuzz targets (${ROUTESIM_FUZZ_SECONDS:-60} s each)"
