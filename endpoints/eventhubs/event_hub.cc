@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -12,6 +13,7 @@
 #include <new>
 #include <utility>
 
+#include "core/common/duration.h"
 #include "core/common/utf.h"
 #include "core/message/stamp.h"
 
@@ -245,14 +247,38 @@ SegmentBytes allocateSegment(size_t capacity) {
   return SegmentBytes(p);
 }
 
+// For arrays that grow large: 2 MiB or more is taken in whole huge pages (allocateSegment), so
+// a vector of hundreds of thousands of entries growing faults once per 2 MiB, not per 4 KiB.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  explicit HugePageAllocator(const HugePageAllocator<U>&) {}
+
+  T* allocate(size_t n) {
+    if (n > std::numeric_limits<size_t>::max() / sizeof(T) - kHugePageBytes) {
+      throw std::bad_array_new_length();
+    }
+    size_t bytes = n * sizeof(T);
+    if (bytes >= kHugePageBytes) {
+      bytes = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    }
+    return reinterpret_cast<T*>(allocateSegment(bytes).release());
+  }
+  void deallocate(T* p, size_t) { std::free(p); }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+};
+
 // A FIFO in one vector: popping from the front moves a start index, and the popped prefix is
 // let go of once it is at least half of the vector. std::deque allocates a block per 512 bytes
 // (ten events); a replay appends hundreds of thousands.
 template <typename T>
 class FifoVector {
  public:
-  using iterator = typename std::vector<T>::iterator;
-  using const_iterator = typename std::vector<T>::const_iterator;
+  using Items = std::vector<T, HugePageAllocator<T>>;
+  using iterator = typename Items::iterator;
+  using const_iterator = typename Items::const_iterator;
 
   bool empty() const { return head_ == items_.size(); }
   size_t size() const { return items_.size() - head_; }
@@ -283,7 +309,7 @@ class FifoVector {
   }
 
  private:
-  std::vector<T> items_;
+  Items items_;
   size_t head_ = 0;
 };
 
@@ -310,6 +336,7 @@ struct EventHub::Partition {
   mutable std::mutex mu;
   FifoVector<StoredEvent> events;  // sequence numbers contiguous, offsets and times increasing
   std::deque<Segment> segments;
+  Segment spare;               // of next_segment_bytes, made ready by prepareSegments()
   uint64_t first_segment = 0;  // the number of segments.front()
   size_t next_segment_bytes = kFirstSegmentBytes;
   uint64_t retained_bytes = 0;
@@ -326,7 +353,12 @@ struct EventHub::Partition {
     if (segments.empty() || segments.back().capacity - segments.back().used < n) {
       const size_t capacity = std::max(n, next_segment_bytes);
       next_segment_bytes = std::min(kMaxSegmentBytes, next_segment_bytes * 2);
-      segments.push_back({allocateSegment(capacity), capacity, 0});
+      if (spare.bytes && spare.capacity >= capacity) {
+        segments.push_back(std::move(spare));
+      } else {
+        segments.push_back({allocateSegment(capacity), capacity, 0});
+      }
+      spare = {};  // used, or too small for this event: the next one is made for the next size
     }
     Segment& s = segments.back();
     char* block = s.bytes.get() + s.used;
@@ -338,6 +370,13 @@ struct EventHub::Partition {
     stored.segment = first_segment + segments.size() - 1;
     stored.block = block;
     return stored;
+  }
+
+  // The size of the next segment when it is wanted soon (the current one is half used) and
+  // not made ready yet, else 0. mu held.
+  size_t spareWanted() const {
+    const bool soon = !segments.empty() && segments.back().used * 2 >= segments.back().capacity;
+    return soon && !spare.bytes ? next_segment_bytes : 0;
   }
 
   // Drops the first retained event, and the segments no retained event is in any more.
@@ -551,7 +590,10 @@ void EventHub::appendLocked(Partition& p, const EventData& published, size_t siz
   uint64_t t = std::max(now_ns, c.last_enqueued_ns);
   if (t != p.formatted_ns) {
     p.formatted_ns = t;
-    p.formatted_utc = message::formatIotHubTime(context_.utc(t));
+    char text[kUtcTicksLength];
+    const auto since_epoch = context_.utc(t).time_since_epoch();
+    p.formatted_utc.assign(formatUtcTicks(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count(), text));
   }
   event.sequence_number = c.next_sequence_number++;
   event.offset = c.next_offset;
@@ -646,6 +688,28 @@ Result<PartitionProperties> EventHub::partitionProperties(uint32_t partition) co
   props.retained_events = p.events.size();
   props.retained_bytes = p.retained_bytes;
   return props;
+}
+
+size_t EventHub::prepareSegments() const {
+  constexpr size_t kPageBytes = 4096;
+  size_t made = 0;
+  for (const auto& p : partitions_) {
+    size_t capacity = 0;
+    {
+      std::lock_guard lock(p->mu);
+      capacity = p->spareWanted();
+    }
+    if (capacity == 0) continue;
+    // Allocated and first touched without the lock: that is the slow part.
+    SegmentBytes bytes = allocateSegment(capacity);
+    for (size_t at = 0; at < capacity; at += kPageBytes) bytes.get()[at] = 0;
+    std::lock_guard lock(p->mu);
+    if (p->spareWanted() == capacity) {
+      p->spare = {std::move(bytes), capacity, 0};
+      ++made;
+    }
+  }
+  return made;
 }
 
 uint64_t EventHub::eventCount() const {

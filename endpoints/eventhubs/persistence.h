@@ -63,6 +63,7 @@ class StreamingSave {
   // Writes what is left, renames the partition files into place and writes eventhub.json,
   // finishing up to `threads` partitions at once (0: one per hardware thread). Only once.
   Status finish(unsigned threads = 0);
+  const EventHub& hub() const { return hub_; }
 
  private:
   struct PartitionFile;

@@ -381,7 +381,8 @@ std::unique_ptr<router::Endpoint> Emulators::makeEndpoint(
 }
 
 // Drives the StreamingSave of every event hub from one helper thread: it writes what the run
-// appended since its last round, sleeping a little when there was nothing.
+// appended since its last round, sleeping a little when there was nothing, and gets the hubs'
+// next segments ready (EventHub::prepareSegments) so that the run's appends find them.
 class Emulators::BackgroundSave {
  public:
   // With `helper` false nothing happens before finish().
@@ -413,7 +414,10 @@ class Emulators::BackgroundSave {
     while (!stopping_) {
       lock.unlock();
       size_t written = 0;
-      for (auto& s : saves_) written += s->catchUp(kEventsPerRound);
+      for (auto& s : saves_) {
+        s->hub().prepareSegments();
+        written += s->catchUp(kEventsPerRound);
+      }
       lock.lock();
       if (written == 0) wake_.wait_for(lock, std::chrono::milliseconds(2));
     }

@@ -565,5 +565,41 @@ TEST(RetentionTest, EventsStayIntactAsOlderOnesExpireInLargeNumbers) {
   EXPECT_EQ(sequenceNumbers(f.hub->read(0, EventPosition::earliest(), 10)), Seq({kEvents}));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Segments made ready by a helper
+
+TEST(PrepareSegmentsTest, ReadiesASegmentOnlyForAPartitionAboutToNeedOne) {
+  EventHubConfig c;
+  c.partition_count = 2;
+  Fixture f(c);
+  EXPECT_EQ(f.hub->prepareSegments(), 0u);  // nothing stored: no partition is growing
+  auto body = [](int i) { return std::string(50'000 + i % 7, static_cast<char>('a' + i % 26)); };
+  constexpr int kEvents = 300;  // 15 MB in partition 0: many full-size segments
+  size_t readied = 0;
+  bool again_was_zero = true;
+  for (int i = 0; i < kEvents; ++i) {
+    f.append(0, body(i), {{"i", std::to_string(i)}});
+    const size_t made = f.hub->prepareSegments();
+    readied += made;
+    // One is kept ready per partition: asking again at once makes none.
+    if (made > 0 && f.hub->prepareSegments() != 0) again_was_zero = false;
+  }
+  EXPECT_TRUE(again_was_zero);
+  // Segments grow from 4 KB to 2 MB; a 2 MB one holds about 40 events of 50 KB, so the 15 MB
+  // fill 7 of those and a few smaller first ones. At most one is readied per segment begun.
+  EXPECT_GE(readied, 7u);
+  EXPECT_LE(readied, 20u);
+  // The events stored in readied segments read back byte for byte; partition 1 is untouched.
+  auto events = f.hub->read(0, EventPosition::earliest(), kEvents);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), static_cast<size_t>(kEvents));
+  for (const EventData& e : *events) {
+    const int i = static_cast<int>(e.sequence_number);
+    ASSERT_EQ(e.body, body(i));
+    ASSERT_EQ(e.properties, (PropertyList{{"i", std::to_string(i)}}));
+  }
+  EXPECT_EQ(sequenceNumbers(f.hub->read(1, EventPosition::earliest(), 10)), Seq({}));
+}
+
 }  // namespace
 }  // namespace routesim::endpoints::eventhubs

@@ -263,6 +263,41 @@ std::map<std::string, std::string> filesIn(const std::filesystem::path& dir) {
   return out;
 }
 
+TEST(EventHubConcurrencyTest, SegmentsReadiedByAHelperWhileAWriterAppends) {
+  EventHubConfig config;
+  config.name = "readied";
+  config.partition_count = 2;
+  auto hub = *EventHub::create(config, EmulatorContext{}, "contoso-ns");
+  constexpr int kEvents = 400;  // 8 MB per partition: full-size segments, several readied
+  auto body = [](int i) { return std::string(40'000 + i % 13, static_cast<char>('a' + i % 26)); };
+  std::atomic<bool> writing{true};
+  std::atomic<int> bad{0};
+  std::thread writer([&] {
+    for (int i = 0; i < kEvents; ++i) {
+      EventData e;
+      e.body = body(i);
+      if (!hub->append(static_cast<uint32_t>(i % 2), std::move(e)).ok()) bad.fetch_add(1);
+    }
+    writing.store(false, std::memory_order_release);
+  });
+  size_t readied = 0;
+  std::thread helper([&] {
+    while (writing.load(std::memory_order_acquire)) readied += hub->prepareSegments();
+  });
+  writer.join();
+  helper.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_LE(readied, 40u);  // at most one per segment begun (4 of 2 MB and smaller ones each)
+  for (uint32_t p = 0; p < 2; ++p) {
+    auto events = hub->read(p, EventPosition::earliest(), kEvents);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), static_cast<size_t>(kEvents / 2));
+    for (const EventData& e : *events) {
+      ASSERT_EQ(e.body, body(static_cast<int>(e.sequence_number * 2 + p)));
+    }
+  }
+}
+
 TEST(EventHubConcurrencyTest, StreamingSaveFollowsAWriter) {
   EventHubConfig config;
   config.name = "streamed";
