@@ -90,10 +90,13 @@ const Property* PropertyMap::find(std::string_view name) const {
 }
 
 bool PropertyMap::erase(std::string_view name) {
-  std::string folded = utf::foldCase(name);
+  const bool ascii = isAscii(name);
+  std::string folded_other;  // non-ASCII names only
+  if (!ascii) folded_other = utf::foldCase(name);
   auto in_use = items_.begin() + static_cast<std::ptrdiff_t>(size_);
-  auto it =
-      std::find_if(items_.begin(), in_use, [&](const Property& p) { return p.folded == folded; });
+  auto it = std::find_if(items_.begin(), in_use, [&](const Property& p) {
+    return ascii ? asciiFoldsTo(name, p.folded) : p.folded == folded_other;
+  });
   if (it == in_use) return false;
   std::rotate(it, it + 1, in_use);  // the erased entry's strings move past the end, for reuse
   --size_;

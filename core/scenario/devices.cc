@@ -1,5 +1,7 @@
 #include "core/scenario/devices.h"
 
+#include <charconv>
+
 #include "core/common/config_reader.h"
 #include "core/common/utf.h"
 
@@ -61,13 +63,25 @@ bool validDeviceId(std::string_view id) {
 }  // namespace
 
 std::string DeviceGroup::deviceId(uint32_t i) const {
+  std::string id;
+  assignDeviceId(i, id);
+  return id;
+}
+
+void DeviceGroup::assignDeviceId(uint32_t i, std::string& out) const {
   std::string e;
   std::optional<Placeholder> p = findPlaceholder(id_pattern, e);
-  if (!p || p->at == std::string::npos) return id_pattern;
-  std::string n = std::to_string(uint64_t{i} + 1);
-  if (static_cast<int>(n.size()) < p->width)
-    n.insert(0, static_cast<size_t>(p->width) - n.size(), '0');
-  return id_pattern.substr(0, p->at) + n + id_pattern.substr(p->at + p->length);
+  if (!p || p->at == std::string::npos) {
+    out.assign(id_pattern);
+    return;
+  }
+  char digits[24];
+  const auto written = std::to_chars(digits, digits + sizeof digits, uint64_t{i} + 1).ptr;
+  const auto n = static_cast<size_t>(written - digits);
+  out.assign(id_pattern, 0, p->at);
+  if (n < static_cast<size_t>(p->width)) out.append(static_cast<size_t>(p->width) - n, '0');
+  out.append(digits, n);
+  out.append(id_pattern, p->at + p->length);
 }
 
 policy::Ipv4 DeviceGroup::addressOf(uint32_t i) const {

@@ -45,6 +45,8 @@ struct DeviceGroup {
 
   // Device `i` (0-based) of the group.
   std::string deviceId(uint32_t i) const;
+  // The same into `out`, reusing its storage (once per generated message).
+  void assignDeviceId(uint32_t i, std::string& out) const;
   policy::Ipv4 addressOf(uint32_t i) const;
   policy::ClientLocation locationOf(uint32_t i) const;
 };

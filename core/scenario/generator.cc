@@ -89,7 +89,7 @@ void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
   const DeviceGroup& group = scenario_.devices[s.group];
   // The message is refilled in place: its strings and property entries keep their storage.
   message::Message& m = out.message;
-  m.device_id = group.deviceId(s.device);
+  group.assignDeviceId(s.device, m.device_id);
   m.module_id.clear();
   m.app_properties.clear();
   m.system_properties.clear();
@@ -109,10 +109,12 @@ void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
     }
   }
   EventShape shape = shapeOf(spec.source);
-  std::string content_type =
-      spec.content_type.value_or(shape.schema.empty() ? "" : "application/json");
-  std::string content_encoding =
-      spec.content_encoding.value_or(shape.schema.empty() ? "" : "utf-8");
+  const std::string_view content_type =
+      spec.content_type ? std::string_view(*spec.content_type)
+                        : std::string_view(shape.schema.empty() ? "" : "application/json");
+  const std::string_view content_encoding =
+      spec.content_encoding ? std::string_view(*spec.content_encoding)
+                            : std::string_view(shape.schema.empty() ? "" : "utf-8");
   if (!shape.schema.empty()) {
     m.app_properties.set("deviceId", m.device_id);
     m.app_properties.set("hubName", scenario_.hub_name);
@@ -141,7 +143,12 @@ void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
   } else {
     body_.clear();
   }
-  m.body.assign(message::encodeText(body_, message::textEncodingOf(content_encoding)));
+  const message::TextEncoding encoding = message::textEncodingOf(content_encoding);
+  if (encoding == message::TextEncoding::kUtf8) {
+    m.body.assign(body_);
+  } else {
+    m.body.assign(message::encodeText(body_, encoding));
+  }
   if (!group.twin_json.empty()) m.twin = message::PaddedBytes(group.twin_json);
   out.at_ns = at_ns;
   out.traffic = s.traffic;

@@ -75,6 +75,18 @@ TEST(PropertyMapTest, EraseRemovesNameIgnoringCase) {
   EXPECT_EQ(map.size(), 2u);
 }
 
+TEST(PropertyMapTest, EraseFoldsNamesBeyondAscii) {
+  PropertyMap map;
+  map.set("Straße", "1");
+  map.set("TEMP", "2");
+  map.set("ÉTÉ", "3");
+  EXPECT_FALSE(map.erase("strasse-not"));
+  EXPECT_TRUE(map.erase("été"));
+  EXPECT_TRUE(map.erase("temp"));
+  EXPECT_EQ(names(map), (std::vector<std::string>{"Straße"}));
+  EXPECT_FALSE(map.erase("TEMP"));
+}
+
 TEST(PropertyMapTest, StartsEmpty) {
   PropertyMap map;
   EXPECT_TRUE(map.empty());

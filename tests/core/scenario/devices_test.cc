@@ -73,6 +73,20 @@ TEST(DeviceGroupsTest, PaddedIndexesVnetSubnetsAndDefaults) {
   EXPECT_EQ(r.groups[2].location.network, policy::ClientNetwork::kInternet);
 }
 
+TEST(DeviceGroupsTest, AssignDeviceIdOverwritesWhatTheStringHeld) {
+  Read r = read(R"([{"group": "a", "count": 2000, "idPattern": "rack-{index:3}-east"},
+                    {"group": "solo", "idPattern": "the-one"}])");
+  ASSERT_FALSE(r.issues.hasErrors()) << r.issues.format("x", "");
+  std::string id = "a much longer id left from the message before";
+  r.groups[0].assignDeviceId(6, id);
+  EXPECT_EQ(id, "rack-007-east");
+  r.groups[0].assignDeviceId(1999, id);  // wider than the padding: all the digits
+  EXPECT_EQ(id, "rack-2000-east");
+  r.groups[1].assignDeviceId(0, id);
+  EXPECT_EQ(id, "the-one");
+  EXPECT_EQ(r.groups[0].deviceId(41), "rack-042-east");
+}
+
 TEST(DeviceGroupsTest, BadGroupsAreErrorsWithPaths) {
   struct Case {
     std::string_view devices;
