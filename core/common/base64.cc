@@ -20,27 +20,33 @@ constexpr std::array<int8_t, 256> kTable = makeTable();
 
 std::string encode(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  append(out, bytes);
+  return out;
+}
+
+void append(std::string& out, std::string_view bytes) {
+  const size_t at = out.size();
+  out.resize(at + (bytes.size() + 2) / 3 * 4);
+  char* to = out.data() + at;
+  const auto* from = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
+    const uint32_t v = (uint32_t{from[i]} << 16) | (uint32_t{from[i + 1]} << 8) | from[i + 2];
+    to[0] = kAlphabet[(v >> 18) & 63];
+    to[1] = kAlphabet[(v >> 12) & 63];
+    to[2] = kAlphabet[(v >> 6) & 63];
+    to[3] = kAlphabet[v & 63];
+    to += 4;
   }
-  size_t rest = bytes.size() - i;
+  const size_t rest = bytes.size() - i;
   if (rest > 0) {
-    uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
+    uint32_t v = uint32_t{from[i]} << 16;
+    if (rest == 2) v |= uint32_t{from[i + 1]} << 8;
+    to[0] = kAlphabet[(v >> 18) & 63];
+    to[1] = kAlphabet[(v >> 12) & 63];
+    to[2] = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    to[3] = '=';
   }
-  return out;
 }
 
 std::optional<std::string> decode(std::string_view text, size_t* bad_offset) {

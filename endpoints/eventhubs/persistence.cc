@@ -60,7 +60,11 @@ void appendProperties(std::string& out, const PropertyList& list) {
   out.push_back('}');
 }
 
-void appendInt(std::string& out, int64_t v) { out += std::to_string(v); }
+template <typename Int>
+void appendInt(std::string& out, Int v) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+}
 
 // --- reading -----------------------------------------------------------------------------------
 
@@ -266,7 +270,7 @@ void appendEventJson(std::string& out, const EventData& e) {
   out += ",\"enqueuedTimeUtc\":";
   appendString(out, e.enqueued_time_utc);
   out += ",\"enqueuedNs\":";
-  out += std::to_string(e.enqueued_ns);
+  appendInt(out, e.enqueued_ns);
   out += ",\"partitionKey\":";
   if (e.partition_key.empty()) {
     out += "null";
@@ -278,7 +282,7 @@ void appendEventJson(std::string& out, const EventData& e) {
   out += ",\"systemProperties\":";
   appendProperties(out, e.system_properties);
   out += ",\"body\":\"";
-  out += base64::encode(e.body);
+  base64::append(out, e.body);
   out.push_back('"');
   if (utf::isValidUtf8(e.body)) {
     out += ",\"bodyText\":";

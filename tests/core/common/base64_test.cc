@@ -17,6 +17,15 @@ TEST(Base64Test, EncodesRfc4648Vectors) {
   EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
 }
 
+TEST(Base64Test, AppendKeepsWhatTheStringHeld) {
+  std::string out = "body:";
+  append(out, "foob");
+  EXPECT_EQ(out, "body:Zm9vYg==");
+  append(out, "");
+  append(out, "fo");
+  EXPECT_EQ(out, "body:Zm9vYg==Zm8=");
+}
+
 TEST(Base64Test, EncodesBytesAboveAsciiWithPlusAndSlash) {
   EXPECT_EQ(encode(std::string_view("\xFB\xFF\xFE", 3)), "+//+");
 }
