@@ -147,25 +147,33 @@ std::string_view formatUtcTicks(int64_t unix_ns, char (&buf)[kUtcTicksLength]) {
   uint32_t month = mp < 10 ? mp + 3 : mp - 9;
   if (month <= 2) ++year;
 
-  auto put = [&](size_t at, uint64_t v, int digits) {
-    for (int i = digits - 1; i >= 0; --i) {
-      buf[at + static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    }
+  // Two digits at a time from a table: the run formats a time or two per message.
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  auto pair = [&](size_t at, uint32_t v) {  // v < 100
+    buf[at] = kPairs[2 * v];
+    buf[at + 1] = kPairs[2 * v + 1];
   };
-  put(0, static_cast<uint64_t>(std::max<int64_t>(0, std::min<int64_t>(9999, year))), 4);
+  const auto y = static_cast<uint32_t>(std::max<int64_t>(0, std::min<int64_t>(9999, year)));
+  pair(0, y / 100);
+  pair(2, y % 100);
   buf[4] = '-';
-  put(5, month, 2);
+  pair(5, month);
   buf[7] = '-';
-  put(8, day, 2);
+  pair(8, day);
   buf[10] = 'T';
-  put(11, second_of_day / 3600, 2);
+  pair(11, second_of_day / 3600);
   buf[13] = ':';
-  put(14, second_of_day / 60 % 60, 2);
+  pair(14, second_of_day / 60 % 60);
   buf[16] = ':';
-  put(17, second_of_day % 60, 2);
+  pair(17, second_of_day % 60);
   buf[19] = '.';
-  put(20, fraction, 7);
+  pair(20, fraction / 100000);  // seven digits: 2 + 2 + 2 + 1
+  pair(22, fraction / 1000 % 100);
+  pair(24, fraction / 10 % 100);
+  buf[26] = static_cast<char>('0' + fraction % 10);
   buf[27] = 'Z';
   return {buf, kUtcTicksLength};
 }

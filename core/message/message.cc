@@ -73,8 +73,11 @@ void PropertyMap::set(std::string_view name, std::optional<std::string_view> val
   }
   if (size_ == items_.size()) items_.emplace_back();
   Property& p = items_[size_++];
-  p.name.assign(name);
   assignValue(p.value, value);
+  // A map refilled message after message mostly sets the same names in the same order: an
+  // entry left with this very name keeps its folded form.
+  if (p.name == name && !p.folded.empty()) return;
+  p.name.assign(name);
   if (ascii) {
     p.folded.assign(name);
     for (char& c : p.folded) {

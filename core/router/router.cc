@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -459,21 +460,19 @@ size_t Router::deliverFrom(Worker& w, EndpointSlot& slot) {
   size_t from_queue = 0;
   if (batch.size() < options_.batch_size) {
     size_t want = options_.batch_size - batch.size();
-    size_t before = batch.size();
-    batch.resize(before + want);
     // Up to half the batch from this worker's own deliveries (in its cache: no cross-core
     // traffic), the rest from the queue as a whole, which favours the longest backlog: a
     // slot's owner drains every producer, and none starves behind the owner's own traffic.
     // One deliverer at a time per endpoint and FIFO per producer keep every device's order.
-    auto first = batch.begin() + static_cast<ptrdiff_t>(before);
+    // Appended (the batch keeps its capacity): not a whole batch of entries set up for the
+    // one message an inline run usually finds.
     if (const auto& token = w.endpoint_tokens[slot.index]) {
-      from_queue = slot.queue.try_dequeue_bulk_from_producer(*token, first, (want + 1) / 2);
+      from_queue = slot.queue.try_dequeue_bulk_from_producer(*token, std::back_inserter(batch),
+                                                             (want + 1) / 2);
     }
     if (from_queue < want) {
-      from_queue += slot.queue.try_dequeue_bulk(first + static_cast<ptrdiff_t>(from_queue),
-                                                want - from_queue);
+      from_queue += slot.queue.try_dequeue_bulk(std::back_inserter(batch), want - from_queue);
     }
-    batch.resize(before + from_queue);
     slot.size.fetch_sub(static_cast<int64_t>(from_queue), std::memory_order_acq_rel);
   }
   if (batch.empty()) return 0;

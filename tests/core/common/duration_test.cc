@@ -72,6 +72,7 @@ TEST(UtcTicksTest, WritesIotHubTimes) {
   EXPECT_EQ(formatUtcTicks(1767225600LL * 1000000000LL + 1234567), "2026-01-01T00:00:00.0012345Z");
   EXPECT_EQ(formatUtcTicks(951782400LL * 1000000000LL), "2000-02-29T00:00:00.0000000Z");
   EXPECT_EQ(formatUtcTicks(-100), "1969-12-31T23:59:59.9999999Z");
+  EXPECT_EQ(formatUtcTicks(1566049559987654300LL), "2019-08-17T13:45:59.9876543Z");
 }
 
 // Against the C library's gmtime from 1900 to 2261 (the range of int64 nanoseconds).
