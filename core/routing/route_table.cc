@@ -200,12 +200,24 @@ void RouteTable::route(const message::Message& message, query::EvalScratch& scra
 message::Message RouteTable::enrich(const message::Message& message, uint16_t endpoint,
                                     query::EvalScratch& scratch) const {
   message::Message out = message;
-  if (enrichments_[endpoint].empty() || !enrichable(message.source)) return out;
+  applyEnrichments(message, endpoint, scratch, out.app_properties);
+  return out;
+}
+
+void RouteTable::enrichedProperties(const message::Message& message, uint16_t endpoint,
+                                    query::EvalScratch& scratch, message::PropertyMap& out) const {
+  out = message.app_properties;
+  applyEnrichments(message, endpoint, scratch, out);
+}
+
+void RouteTable::applyEnrichments(const message::Message& message, uint16_t endpoint,
+                                  query::EvalScratch& scratch,
+                                  message::PropertyMap& properties) const {
+  if (enrichments_[endpoint].empty() || !enrichable(message.source)) return;
   query::MessageContext context(message, catalog_, scratch);
   std::vector<std::pair<std::string_view, std::string>> values;
   enrichmentValues(context, endpoint, &values);
-  for (auto& [key, value] : values) out.app_properties.set(key, value);
-  return out;
+  for (auto& [key, value] : values) properties.set(key, value);
 }
 
 }  // namespace routesim::routing

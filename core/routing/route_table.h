@@ -81,6 +81,10 @@ class RouteTable {
   // properties (the literal text where a $twin path is missing, as IoT Hub stamps it).
   message::Message enrich(const message::Message& message, uint16_t endpoint,
                           query::EvalScratch& scratch) const;
+  // Only its application properties, into `out` (whose entries' storage is reused): what an
+  // endpoint that copies properties rather than the message needs.
+  void enrichedProperties(const message::Message& message, uint16_t endpoint,
+                          query::EvalScratch& scratch, message::PropertyMap& out) const;
   bool hasEnrichments(uint16_t endpoint) const { return !enrichments_[endpoint].empty(); }
 
  private:
@@ -101,6 +105,10 @@ class RouteTable {
   // shorter than the property it replaces).
   size_t enrichmentValues(query::MessageContext& context, uint16_t endpoint,
                           std::vector<std::pair<std::string_view, std::string>>* out) const;
+  // Sets `endpoint`'s enrichments of `message` in `properties` (its application properties or
+  // a copy of them).
+  void applyEnrichments(const message::Message& message, uint16_t endpoint,
+                        query::EvalScratch& scratch, message::PropertyMap& properties) const;
 
   std::vector<Endpoint> endpoints_;
   std::array<std::vector<CompiledRoute>, kSourceCount> routes_;

@@ -106,8 +106,9 @@ void assignEndpointProperties(const router::OutboundMessage& out, routing::Endpo
     to.resize(n);
   };
   if (out.table != nullptr && out.table->hasEnrichments(out.table_endpoint)) {
-    message::Message enriched = out.table->enrich(m, out.table_endpoint, scratch);
-    assignAll(enriched.app_properties, properties);
+    thread_local message::PropertyMap enriched;  // reused: its entries keep their storage
+    out.table->enrichedProperties(m, out.table_endpoint, scratch, enriched);
+    assignAll(enriched, properties);
   } else {
     assignAll(m.app_properties, properties);
   }

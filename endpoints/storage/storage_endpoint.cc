@@ -150,11 +150,10 @@ void StorageEndpoint::flush(uint64_t now_ns) {
 void StorageEndpoint::encodeRecord(const router::OutboundMessage& out) {
   const message::Message& m = *out.message;
   // The application properties as this endpoint receives them: with its enrichments, if any.
-  std::optional<message::Message> enriched;
   const message::PropertyMap* app = &m.app_properties;
   if (out.table != nullptr && out.table->hasEnrichments(out.table_endpoint)) {
-    enriched.emplace(out.table->enrich(m, out.table_endpoint, scratch_));
-    app = &enriched->app_properties;
+    out.table->enrichedProperties(m, out.table_endpoint, scratch_, enriched_);
+    app = &enriched_;
   }
   auto valueOf = [](const message::Property& p) -> std::optional<std::string_view> {
     if (!p.value) return std::nullopt;

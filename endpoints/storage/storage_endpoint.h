@@ -142,10 +142,11 @@ class StorageEndpoint final : public router::Endpoint {
   // Scratch, reused from message to message.
   std::vector<PropertyRef> properties_;
   std::vector<PropertyRef> system_properties_;
-  std::string enqueued_;  // an enqueuedTime stamped here
-  std::string record_;    // one encoded record
-  std::string body_;      // a compacted JSON body
-  std::string out_;       // the bytes of one block write
+  message::PropertyMap enriched_;  // application properties with this endpoint's enrichments
+  std::string enqueued_;           // an enqueuedTime stamped here
+  std::string record_;             // one encoded record
+  std::string body_;               // a compacted JSON body
+  std::string out_;                // the bytes of one block write
 
   std::atomic<uint64_t> messages_{0};
   std::atomic<uint64_t> bytes_written_{0};

@@ -510,6 +510,30 @@ TEST(RouteTableEnrichTest, AddsStaticHubNameAndTwinValues) {
   EXPECT_EQ(out.source, MessageSource::kDeviceMessages);
 }
 
+TEST(RouteTableEnrichTest, EnrichedPropertiesEqualTheEnrichedMessagesIntoAReusedMap) {
+  auto t = table(config({telemetryRoute("all", "true", "hot")},
+                        enrichments({{"Level", "overridden"}, {"site", "$twin.tags.site"}})));
+  query::EvalScratch scratch;
+  const auto hot = static_cast<uint16_t>(t->endpointIndex("hot"));
+  message::PropertyMap out;
+  out.set("stale", "from the message before");  // replaced, not added to
+  for (int i = 0; i < 2; ++i) {
+    Message m = telemetry({{"level", "x"}, {"zone", std::to_string(i)}});
+    m.twin = PaddedBytes(R"({"tags": {"site": "plant-)" + std::to_string(i) + R"("}})");
+    t->enrichedProperties(m, hot, scratch, out);
+    Message whole = enrichFor(*t, m, "hot");
+    std::vector<std::string> got;
+    std::vector<std::string> want;
+    for (const message::Property& p : out) got.push_back(p.name + "=" + p.value.value_or("null"));
+    for (const message::Property& p : whole.app_properties) {
+      want.push_back(p.name + "=" + p.value.value_or("null"));
+    }
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(got, (std::vector<std::string>{"Level=overridden", "zone=" + std::to_string(i),
+                                             "site=plant-" + std::to_string(i)}));
+  }
+}
+
 TEST(RouteTableEnrichTest, HubNameDefaultsToRoutesimHub) {
   auto t = table(config({}, enrichments({{"hub", "$IoTHubName"}})));
   EXPECT_EQ(appProperty(enrichFor(*t, telemetry(), "hot"), "hub"), "routesim-hub");
