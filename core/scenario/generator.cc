@@ -35,6 +35,14 @@ TrafficGenerator::TrafficGenerator(const Scenario& scenario, uint64_t until_ns)
     : scenario_(scenario), until_ns_(std::min(until_ns, scenario.duration_ns)) {
   for (uint32_t t = 0; t < scenario.traffic.size(); ++t) {
     const TrafficSpec& spec = scenario.traffic[t];
+    // Telemetry carries what the entry gives; change and lifecycle events are JSON in UTF-8.
+    const bool event = !shapeOf(spec.source).schema.empty();
+    Content& content = contents_.emplace_back();
+    content.type = spec.content_type ? std::string_view(*spec.content_type)
+                                     : std::string_view(event ? "application/json" : "");
+    content.encoding = spec.content_encoding ? std::string_view(*spec.content_encoding)
+                                             : std::string_view(event ? "utf-8" : "");
+    content.text = message::textEncodingOf(content.encoding);
     for (uint32_t g = 0; g < scenario.devices.size(); ++g) {
       const DeviceGroup& group = scenario.devices[g];
       if (!utf::equalsIgnoreCase(group.name, spec.group)) continue;
@@ -109,12 +117,7 @@ void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
     }
   }
   EventShape shape = shapeOf(spec.source);
-  const std::string_view content_type =
-      spec.content_type ? std::string_view(*spec.content_type)
-                        : std::string_view(shape.schema.empty() ? "" : "application/json");
-  const std::string_view content_encoding =
-      spec.content_encoding ? std::string_view(*spec.content_encoding)
-                            : std::string_view(shape.schema.empty() ? "" : "utf-8");
+  const Content& content = contents_[s.traffic];
   if (!shape.schema.empty()) {
     m.app_properties.set("deviceId", m.device_id);
     m.app_properties.set("hubName", scenario_.hub_name);
@@ -122,8 +125,8 @@ void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
     m.app_properties.set("opType", shape.op_type);
     m.app_properties.set("operationTimestamp", formatIsoTime(unix_ns));
   }
-  if (!content_type.empty()) m.system_properties.set("contentType", content_type);
-  if (!content_encoding.empty()) m.system_properties.set("contentEncoding", content_encoding);
+  if (!content.type.empty()) m.system_properties.set("contentType", content.type);
+  if (!content.encoding.empty()) m.system_properties.set("contentEncoding", content.encoding);
 
   // The body.
   if (!spec.payload.empty()) {
@@ -143,11 +146,10 @@ void TrafficGenerator::build(Stream& s, uint64_t at_ns, GeneratedMessage& out) {
   } else {
     body_.clear();
   }
-  const message::TextEncoding encoding = message::textEncodingOf(content_encoding);
-  if (encoding == message::TextEncoding::kUtf8) {
+  if (content.text == message::TextEncoding::kUtf8) {
     m.body.assign(body_);
   } else {
-    m.body.assign(message::encodeText(body_, encoding));
+    m.body.assign(message::encodeText(body_, content.text));
   }
   if (!group.twin_json.empty()) m.twin = message::PaddedBytes(group.twin_json);
   out.at_ns = at_ns;

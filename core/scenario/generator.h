@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/message/message.h"
+#include "core/message/message_json.h"
 #include "core/scenario/scenario.h"
 
 namespace routesim::scenario {
@@ -69,6 +70,14 @@ class TrafficGenerator {
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> heap_;
   std::vector<std::string> values_;
   std::string body_;
+  // Per traffic entry, read once: the content type and encoding messages carry, and the
+  // encoding their text bodies take.
+  struct Content {
+    std::string_view type;
+    std::string_view encoding;
+    message::TextEncoding text = message::TextEncoding::kUtf8;
+  };
+  std::vector<Content> contents_;
 };
 
 }  // namespace routesim::scenario

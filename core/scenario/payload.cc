@@ -255,17 +255,34 @@ bool Builtins::isBuiltin(std::string_view name) {
 }
 
 std::optional<std::string> Builtins::get(std::string_view name) {
-  if (name == "DeviceId") return std::string(context_.device_id);
-  if (name == "Time") return formatIsoTime(context_.unix_ns);
-  if (name == "LocalTime") {
-    std::string t = formatIsoTime(context_.unix_ns);
-    t.back() = '+';
-    return t + "00:00";
-  }
-  if (name == "Ticks") return std::to_string(context_.unix_ns / 100 + 621355968000000000ULL);
-  if (name == "Epoch") return std::to_string(context_.unix_ns / 1000000000ULL);
-  if (name == "MachineName") return std::string("routesim");
-  if (name == "Guid") {
+  std::string value;
+  if (!append(name, value)) return std::nullopt;
+  return value;
+}
+
+bool Builtins::append(std::string_view name, std::string& out) {
+  auto appendUnsigned = [&out](uint64_t v) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+  };
+  if (name == "DeviceId") {
+    out += context_.device_id;
+  } else if (name == "Time" || name == "LocalTime") {
+    char time[kUtcTicksLength];
+    std::string_view t = formatUtcTicks(static_cast<int64_t>(context_.unix_ns), time);
+    if (name == "Time") {
+      out += t;
+    } else {
+      out += t.substr(0, t.size() - 1);  // "+00:00" for the "Z"
+      out += "+00:00";
+    }
+  } else if (name == "Ticks") {
+    appendUnsigned(context_.unix_ns / 100 + 621355968000000000ULL);
+  } else if (name == "Epoch") {
+    appendUnsigned(context_.unix_ns / 1000000000ULL);
+  } else if (name == "MachineName") {
+    out += "routesim";
+  } else if (name == "Guid") {
     if (!guid_) {
       uint64_t hi = rng_.next();
       uint64_t lo = rng_.next();
@@ -280,9 +297,11 @@ std::optional<std::string> Builtins::get(std::string_view name) {
                     static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
       guid_ = buf;
     }
-    return guid_;
+    out += *guid_;
+  } else {
+    return false;
   }
-  return std::nullopt;
+  return true;
 }
 
 PayloadTemplate PayloadTemplate::compile(std::string_view text, const VariableSet& variables) {
@@ -333,7 +352,7 @@ void PayloadTemplate::render(const std::vector<std::string>& values, Builtins& b
     if (s.variable >= 0) {
       out += values[static_cast<size_t>(s.variable)];
     } else if (!s.builtin.empty()) {
-      out += *builtins.get(s.builtin);
+      builtins.append(s.builtin, out);
     } else {
       out += s.literal;
     }

@@ -95,6 +95,8 @@ class Builtins {
   static bool isBuiltin(std::string_view name);
   // The value of built-in `name`, or nullopt when `name` is not one.
   std::optional<std::string> get(std::string_view name);
+  // The same appended to `out`; false (nothing appended) when `name` is not one.
+  bool append(std::string_view name, std::string& out);
 
  private:
   const MessageContext& context_;
