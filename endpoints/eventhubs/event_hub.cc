@@ -594,14 +594,16 @@ void EventHub::appendLocked(Partition& p, const EventData& published, size_t siz
     const auto since_epoch = context_.utc(t).time_since_epoch();
     p.formatted_utc.assign(formatUtcTicks(
         std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count(), text));
-  }
+    c.last_enqueued_time_utc = p.formatted_utc;
+  } else if (t != c.last_enqueued_ns) {
+    c.last_enqueued_time_utc = p.formatted_utc;
+  }  // else: an append at this time set it already (restore() forgets formatted_ns)
   event.sequence_number = c.next_sequence_number++;
   event.offset = c.next_offset;
   event.enqueued_ns = t;
   c.last_offset = c.next_offset;
   c.next_offset += event.size;
   c.last_enqueued_ns = t;
-  c.last_enqueued_time_utc = p.formatted_utc;
   p.retained_bytes += event.size;
 }
 
@@ -880,6 +882,7 @@ Status EventHub::restore(uint32_t partition, const PartitionState& state,
   Partition& p = *partitions_[partition];
   std::lock_guard lock(p.mu);
   p.cursor = cursor;
+  p.formatted_ns = std::numeric_limits<uint64_t>::max();  // the cursor's text is the file's
   ++p.generation;
   p.events.clear();
   p.segments.clear();
