@@ -257,7 +257,8 @@ struct HugePageAllocator {
   explicit HugePageAllocator(const HugePageAllocator<U>&) {}
 
   T* allocate(size_t n) {
-    if (n > std::numeric_limits<size_t>::max() / sizeof(T) - kHugePageBytes) {
+    // n * sizeof(T), rounded up to whole huge pages below, must not wrap.
+    if (n > (std::numeric_limits<size_t>::max() - kHugePageBytes) / sizeof(T)) {
       throw std::bad_array_new_length();
     }
     size_t bytes = n * sizeof(T);
